@@ -1,0 +1,70 @@
+"""Findings: what `thidua check` reports, one value per problem.
+
+Every problem the reader or a check finds is a `Finding` with a stable code, a severity, the file
+(relative to the data directory), a 1-based line and column, and a message that says what is wrong and
+how to fix it. One list of findings feeds the text, JSON and GitHub outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a value stands: a file relative to the data directory, 1-based line and column.
+
+    A problem with the file as a whole (missing, unreadable) stands at line 1, column 1.
+    """
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in the records."""
+
+    code: str
+    severity: Severity
+    position: Position
+    message: str
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        p = self.position
+        return (p.path, p.line, p.column, self.code, self.message)
+
+    def as_dict(self) -> dict[str, object]:
+        p = self.position
+        return {
+            "path": p.path,
+            "line": p.line,
+            "column": p.column,
+            "severity": str(self.severity),
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def error(code: str, position: Position, message: str) -> Finding:
+    return Finding(code, Severity.ERROR, position, message)
+
+
+def warning(code: str, position: Position, message: str) -> Finding:
+    return Finding(code, Severity.WARNING, position, message)
+
+
+class FileProblem(Exception):
+    """A file cannot be read at all; carries the finding that says why."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding

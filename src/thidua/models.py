@@ -1,0 +1,335 @@
+"""The records, as Pydantic models: one model per YAML file kind, and the rows of the CSV files.
+
+The models say what each field is; the checks in `thidua.checks` say how files agree with each other.
+Field names are English ASCII so that they are easy to type; the Vietnamese term is in each docstring
+and in `docs/format.md`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+FORMAT_VERSION = 1
+
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _parse_date(value: Any) -> Any:
+    """Dates as YYYY-MM-DD, or as Vietnamese offices write them, DD/MM/YYYY."""
+    if isinstance(value, str):
+        text = value.strip()
+        m = _DMY.fullmatch(text)
+        if m:
+            day, month, year = map(int, m.groups())
+            try:
+                return date(year, month, day)
+            except ValueError as exc:
+                raise ValueError(f"'{text}' is not a real date ({exc})") from None
+        return text
+    return value
+
+
+Date = Annotated[
+    date,
+    BeforeValidator(_parse_date),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})$",
+            "description": "A date: 2024-03-13, or 13/03/2024",
+        }
+    ),
+]
+Year = Annotated[int, Field(ge=1945, le=2100)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+    Field(description="An id: lower-case ASCII letters, digits and hyphens, e.g. thai-binh"),
+]
+ColumnId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"),
+    Field(description="An indicator id, used as a CSV column: e.g. grdp_growth"),
+]
+Code = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9A-Za-z.-]+$"),
+    Field(description='An official code, always in quotes so leading zeros stay: "01"'),
+]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- cluster.yaml ----------------------------------------------------------------------------
+
+
+class Change(Record):
+    """A change of a member's name, code or kind from a year on (e.g. a new code after a merger)."""
+
+    year: Year
+    name: Text | None = None
+    code: Code | None = None
+    kind: Text | None = None
+    note: Text | None = None
+
+
+class Successor(Record):
+    """What a member became when it left (sáp nhập, hợp nhất): a member of this cluster, or a unit
+    outside it."""
+
+    member: Slug | None = None
+    name: Text | None = None
+    code: Code | None = None
+    date: Date | None = None
+    basis: Text | None = Field(None, description="The legal basis, e.g. Nghị quyết 202/2025/QH15")
+
+    @model_validator(mode="after")
+    def _named(self) -> Successor:
+        if self.member is None and self.name is None:
+            raise ValueError("say what the member became: 'member' (an id) or 'name'")
+        return self
+
+
+class Member(Record):
+    """A member unit of the cluster (đơn vị thành viên), with its history."""
+
+    id: Slug
+    name: Text
+    kind: Text = Field(description="tỉnh, thành phố, sở, huyện, …")
+    code: Code | None = None
+    first_year: Year | None = Field(None, description="First year of membership; empty: always")
+    last_year: Year | None = Field(
+        None, description="Last year of membership; empty: still a member"
+    )
+    changes: list[Change] = []
+    became: Successor | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _years(self) -> Member:
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            raise ValueError(f"last_year {self.last_year} is before first_year {self.first_year}")
+        years = [c.year for c in self.changes]
+        if years != sorted(set(years)):
+            raise ValueError("changes must be in order of year, one entry per year")
+        if self.became and self.last_year is None:
+            raise ValueError("a member that became another unit needs its last_year")
+        return self
+
+    def active_in(self, year: int) -> bool:
+        return (self.first_year is None or self.first_year <= year) and (
+            self.last_year is None or year <= self.last_year
+        )
+
+    def as_of(self, year: int) -> tuple[str, str | None, str]:
+        """(name, code, kind) that the member had in `year`."""
+        name, code, kind = self.name, self.code, self.kind
+        for change in self.changes:
+            if change.year <= year:
+                name = change.name or name
+                code = change.code or code
+                kind = change.kind or kind
+        return name, code, kind
+
+
+class Aggregate(StrEnum):
+    """How the cluster figure of an indicator is formed from the members' figures."""
+
+    SUM = "sum"
+    MEAN = "mean"
+    MIN = "min"
+    MAX = "max"
+    RANGE = "range"
+    WEIGHTED_MEAN = "weighted_mean"
+    SHARE = "share"
+
+
+class Indicator(Record):
+    """An indicator (chỉ tiêu) that each member reports and the cluster sums up."""
+
+    id: ColumnId
+    label: Text = Field(description="Vietnamese label, as the report writes it")
+    label_en: Text | None = None
+    unit: Text = Field(description="%, triệu đồng, tỷ đồng, tỷ USD, xã, …")
+    unit_en: Text | None = None
+    aggregate: Aggregate
+    weight: ColumnId | None = Field(None, description="weighted_mean: the indicator weighing it")
+    numerator: ColumnId | None = Field(None, description="share: the part")
+    denominator: ColumnId | None = Field(None, description="share: the whole")
+    decimals: Annotated[int, Field(ge=0, le=6)] = 0
+    min: Decimal | None = Field(None, description="Lowest plausible value of a member's figure")
+    max: Decimal | None = Field(None, description="Highest plausible value of a member's figure")
+    plan: Text | None = Field(
+        None, description="What the plan column is called (kế hoạch, dự toán); enables <id>.plan"
+    )
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Indicator:
+        share = self.aggregate is Aggregate.SHARE
+        weighted = self.aggregate is Aggregate.WEIGHTED_MEAN
+        if share != (self.numerator is not None and self.denominator is not None):
+            raise ValueError(
+                "aggregate 'share' takes both 'numerator' and 'denominator', and only it does"
+            )
+        if weighted != (self.weight is not None):
+            raise ValueError("aggregate 'weighted_mean' takes 'weight', and only it does")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is greater than max {self.max}")
+        return self
+
+    @property
+    def is_column(self) -> bool:
+        """Whether members report it in indicators.csv (a share is computed from two others)."""
+        return self.aggregate is not Aggregate.SHARE
+
+
+class Recipients(StrEnum):
+    COLLECTIVE = "collective"
+    INDIVIDUAL = "individual"
+    BOTH = "both"
+
+
+class AwardType(Record):
+    """A form of commendation or an emulation title (hình thức khen thưởng, danh hiệu thi đua)."""
+
+    id: Slug
+    title: Text = Field(description="As the law writes it, e.g. Cờ thi đua của Chính phủ")
+    title_en: Text | None = None
+    level: Text = Field(description="Who confers it: Nhà nước, Chính phủ, Thủ tướng, tỉnh, …")
+    recipients: Recipients
+    aliases: list[Text] = []
+    basis: Text | None = None
+
+
+class RotationCustom(StrEnum):
+    DEPUTY_SUCCEEDS = "deputy-succeeds"
+    NEXT_IN_ORDER = "next-in-order"
+    LEADER_BECOMES_CHAIR = "leader-becomes-chair"
+
+
+class Rotation(Record):
+    """The cluster's custom for naming next year's chair (cụm trưởng) and deputy (cụm phó)."""
+
+    custom: RotationCustom
+    order: list[Slug] = []
+    note: Text | None = None
+
+
+class Cluster(Record):
+    """cluster.yaml: the cluster, its members and the catalogs that make the tool generic."""
+
+    format: Literal[1] = Field(description="Version of the records format")
+    id: Slug
+    name: Text
+    name_en: Text | None = None
+    organizer: Text | None = Field(None, description="The council that organises it (cấp tổ chức)")
+    members: Annotated[list[Member], Field(min_length=1)]
+    indicators: list[Indicator] = []
+    award_types: list[AwardType] = []
+    rotation: Rotation | None = None
+    note: Text | None = None
+
+
+# --- YEAR/*.yaml -----------------------------------------------------------------------------
+
+
+class Choice(Record):
+    """How the chair and deputy were chosen (bầu, suy tôn) and where it is recorded."""
+
+    how: Text = Field(description="bầu, suy tôn, hiệp thương, …")
+    date: Date | None = None
+    ref: Text | None = Field(None, description="The minutes or decision that records it")
+    source: Text | None = None
+
+
+class Handover(Record):
+    """The handover (bàn giao) from the outgoing chair."""
+
+    from_: Slug = Field(alias="from")
+    date: Date | None = None
+    place: Text | None = None
+    ref: Text | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Leadership(Record):
+    """YEAR/leadership.yaml: the chair (cụm trưởng) and deputy (cụm phó) of the year."""
+
+    year: Year
+    chair: Slug
+    deputy: Slug | None = None
+    chosen: Choice | None = None
+    handover: Handover | None = None
+    note: Text | None = None
+
+
+class Conference(Record):
+    """YEAR/conference.yaml: the conference that summed up the year (hội nghị tổng kết)."""
+
+    year: Year
+    title: Text | None = None
+    date: Date
+    place: Text
+    host: Slug | None = None
+    leading_unit: Slug | None = Field(
+        None, description="The unit acclaimed as leading the cluster this year (đơn vị dẫn đầu)"
+    )
+    notes: list[Text] = []
+    sources: list[Text] = []
+
+
+class Criterion(Record):
+    """One item of the pledge (chỉ tiêu, nội dung thi đua) and its maximum points."""
+
+    content: Text
+    points: Annotated[Decimal, Field(ge=0)] | None = None
+    group: Text | None = None
+
+
+class Signature(Record):
+    """One member's signature on the pledge."""
+
+    member: Slug
+    signer: Text | None = Field(None, description="The signer's name; empty if not published")
+    title: Text = Field(description="e.g. Phó Chủ tịch UBND tỉnh")
+    date: Date
+
+
+class Pledge(Record):
+    """YEAR/pledge.yaml: the emulation pledge (bản giao ước thi đua) and its signatures."""
+
+    year: Year
+    title: Text | None = None
+    date: Date | None = None
+    place: Text | None = None
+    bases: list[Text] = Field([], description="Legal bases (căn cứ)")
+    movements: list[Text] = Field([], description="Movements to pursue (phong trào thi đua)")
+    criteria: list[Criterion] = []
+    signatures: list[Signature] = []
+
+
+YAML_MODELS: dict[str, type[Record]] = {
+    "cluster": Cluster,
+    "leadership": Leadership,
+    "conference": Conference,
+    "pledge": Pledge,
+}

@@ -1,0 +1,102 @@
+"""Turning a file's bytes into text, or into a clear finding that says why it cannot be read.
+
+Every YAML and CSV file goes through here: size limit, empty and binary files, Excel's UTF-8
+byte-order mark, text that is not UTF-8 (with the likely legacy Vietnamese encoding named), and
+Unicode normalisation to NFC so that a name typed on a Mac (NFD) equals the same name typed on Windows.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from thidua.findings import FileProblem, Position, error
+from thidua.legacy import ENCODING_NAMES, guess_encoding
+
+BOM = b"\xef\xbb\xbf"
+MiB = 1024 * 1024
+YAML_LIMIT = 8 * MiB
+CSV_LIMIT = 2048 * MiB
+_SNIFF = 8192
+
+
+def nfc(text: str) -> str:
+    """Text in NFC; the check is cheap where (as almost always) it is NFC already."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def unreadable(rel: str, exc: OSError) -> FileProblem:
+    reason = exc.strerror or str(exc)
+    return FileProblem(
+        error("file-unreadable", Position(rel), f"the file cannot be read: {reason}")
+    )
+
+
+def check_size(path: Path, rel: str, limit: int) -> int:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise unreadable(rel, exc) from None
+    if size == 0:
+        raise FileProblem(
+            error("file-empty", Position(rel), "the file is empty; fill it in or delete it")
+        )
+    if size > limit:
+        raise FileProblem(
+            error(
+                "file-too-large",
+                Position(rel),
+                f"the file is {size / MiB:.0f} MiB, more than the {limit // MiB} MiB this kind of"
+                " file may have; split it, or keep large ledgers in CSV",
+            )
+        )
+    return size
+
+
+def check_not_binary(head: bytes, rel: str) -> None:
+    """Refuse a file whose first bytes show it is not text (a spreadsheet, a picture, …)."""
+    if b"\x00" in head:
+        hint = ""
+        if head.startswith(b"PK\x03\x04"):
+            hint = " (it looks like an .xlsx or .zip file: save it as 'CSV UTF-8' instead)"
+        elif head.startswith(b"\xd0\xcf\x11\xe0"):
+            hint = " (it looks like an old .xls or .doc file: save it as 'CSV UTF-8' instead)"
+        elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            hint = " (it is UTF-16: save it as UTF-8)"
+        raise FileProblem(error("file-binary", Position(rel), f"this is not a text file{hint}"))
+
+
+def encoding_problem(
+    data: bytes, exc: UnicodeDecodeError, rel: str, offset: int = 0
+) -> FileProblem:
+    """The finding for bytes that are not UTF-8: where the first bad byte is, and what it likely is."""
+    start = offset + exc.start
+    line = data.count(b"\n", 0, start) + 1
+    line_start = data.rfind(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+    guess = guess_encoding(data[max(0, start - 4096) : start + 4096])
+    return FileProblem(
+        error(
+            "file-encoding",
+            Position(rel, line, column),
+            f"the file is not UTF-8 (byte 0x{data[start]:02X}); it looks like"
+            f" {ENCODING_NAMES[guess]}. Convert it to Unicode UTF-8 (in Excel: Save As"
+            " 'CSV UTF-8'; in UniKey: Công cụ chuyển mã, to 'Unicode')",
+        )
+    )
+
+
+def read_text(path: Path, rel: str, limit: int = YAML_LIMIT) -> str:
+    """The whole file as NFC text without a byte-order mark, or `FileProblem`."""
+    check_size(path, rel, limit)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise unreadable(rel, exc) from None
+    check_not_binary(data[:_SNIFF], rel)
+    skip = len(BOM) if data.startswith(BOM) else 0
+    try:
+        text = data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise encoding_problem(data, exc, rel, skip) from None
+    return nfc(text)

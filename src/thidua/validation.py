@@ -1,0 +1,96 @@
+"""Pydantic's validation errors, in plain words, at the line and column of the value."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from thidua.findings import Finding, error
+from thidua.names import did_you_mean
+from thidua.yamlfile import YamlDocument
+
+
+def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names (as written in files) of the model found at `loc` inside `model`."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", {})
+        info = next((f for n, f in fields.items() if (f.alias or n) == part), None)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", {})
+    return [f.alias or n for n, f in fields.items()]
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
+    """(code, message) for one Pydantic error."""
+    kind = err["type"]
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    name = _where(loc) or "the file"
+    value = err.get("input")
+    if kind == "missing":
+        return "field-missing", f"'{loc[-1]}' is missing; add it"
+    if kind == "extra_forbidden":
+        hint = did_you_mean(str(loc[-1]), _field_names(model, loc[:-1]))
+        return "field-unknown", f"'{loc[-1]}' is not a field here{hint}"
+    if kind == "string_type" and isinstance(value, int | Decimal | bool):
+        return "value-invalid", f'{name}: write {value!s} in quotes ("{value!s}"), as text'
+    if kind == "string_pattern_mismatch":
+        if "a-z0-9" in str(err.get("ctx", {}).get("pattern", "")):
+            return "value-invalid", (
+                f"{name}: '{value}' is not an id; ids are lower-case ASCII letters, digits and"
+                " hyphens, like 'thai-binh' (or underscores for indicators, like 'grdp_growth')"
+            )
+        return "value-invalid", f"{name}: '{value}' is not a valid code (letters and digits)"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return "value-invalid", f"{name}: '{value}' is not a date; write 2024-03-13 or 13/03/2024"
+    if kind in ("enum", "literal_error"):
+        expected = err.get("ctx", {}).get("expected", "")
+        return "value-invalid", f"{name}: '{value}' is not one of {expected}"
+    if kind in ("model_type", "dict_type"):
+        return "value-invalid", f"{name}: expected a mapping of 'key: value' lines here"
+    if kind == "list_type":
+        return "value-invalid", f"{name}: expected a list here (lines starting with '- ')"
+    if kind == "value_error":
+        message = str(err["msg"]).removeprefix("Value error, ")
+        return "value-invalid", f"{name}: {message}"
+    return "value-invalid", f"{name}: {err['msg'].lower()}" + (
+        f" (found '{value}')" if isinstance(value, str | int | Decimal) else ""
+    )
+
+
+def validation_findings(
+    exc: ValidationError, doc: YamlDocument, model: type[BaseModel]
+) -> list[Finding]:
+    """One finding per error in `exc`, placed at the value it concerns."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        code, message = _describe(err, model)
+        key = err["type"] == "extra_forbidden"
+        out.append(error(code, doc.position(loc, key=key), message))
+    return out

@@ -1,0 +1,240 @@
+"""A strict YAML reader that keeps every value's position.
+
+PyYAML's loaders guess types the YAML 1.1 way (`no` is false, `012` is ten, `2024-03-13` a date),
+keep the last of two duplicate keys without a word, expand aliases (alias bombs) and forget where each
+value stood. This reader builds plain Python values straight from libyaml's parse events instead:
+
+- `true`/`false` are the only booleans, `null`/`~`/nothing the only null; plain integers without a
+  leading zero become `int`, plain decimals become exact `Decimal`; everything else stays text, so
+  `no`, `on`, `012`, `"01"` and `2024-03-13` reach the models as written, and the models decide;
+- a duplicate key, an anchor or alias, an explicit tag (`!!python/…`) or a second document is an error
+  at its line and column;
+- the line and column of every value and every key is recorded under its path, so a validation error
+  on `members[3].code` is reported at the line of that value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+from thidua.findings import FileProblem, Finding, Position, error
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: slower, same results
+    _Loader = yaml.SafeLoader
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_NULL = {"", "~", "null", "Null", "NULL"}
+
+Path_ = tuple[str | int, ...]
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of a plain (unquoted) scalar, by the rules in the module docstring."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return int(text)
+    if _DECIMAL.fullmatch(text):
+        return Decimal(text)
+    return text
+
+
+@dataclass(slots=True)
+class YamlDocument:
+    """A loaded YAML file: its data and where each value and key stood."""
+
+    path: str
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Path_ = (), *, key: bool = False) -> Position:
+        """The position of the value (or key) at `loc`, else of its nearest recorded ancestor."""
+        loc = tuple(loc)
+        if key and loc in self.keys:
+            return Position(self.path, *self.keys[loc])
+        while loc:
+            if loc in self.values:
+                return Position(self.path, *self.values[loc])
+            loc = loc[:-1]
+        return Position(self.path, *self.values.get((), (1, 1)))
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+_HINTS = {
+    "mapping values are not allowed here": (
+        "; a value that contains ': ' must be written in quotes"
+    ),
+    "found character '\\t' that cannot start any token": (
+        "; YAML is indented with spaces, not tabs"
+    ),
+    "found undefined alias": "; anchors and aliases are not used in these files",
+    "could not find expected ':'": "; every line of a mapping is 'key: value'",
+}
+
+
+def _syntax_finding(rel: str, exc: yaml.YAMLError) -> Finding:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if isinstance(exc, yaml.reader.ReaderError):
+        problem = f"the file contains a character that is not allowed in YAML ({exc.reason})"
+    line, column = _pos(mark) if mark is not None else (1, 1)
+    hint = next((h for k, h in _HINTS.items() if problem.startswith(k)), "")
+    return error("yaml-syntax", Position(rel, line, column), f"YAML syntax: {problem}{hint}")
+
+
+class _Frame:
+    __slots__ = ("container", "key", "key_pos", "loc")
+
+    def __init__(self, container: dict[str, Any] | list[Any], loc: Path_) -> None:
+        self.container = container
+        self.loc = loc
+        self.key: str | None = None
+        self.key_pos: tuple[int, int] = (0, 0)
+
+
+def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
+    """Parse one YAML document. Structural problems are returned as findings; a file that cannot be
+    parsed at all raises `FileProblem`."""
+    doc = YamlDocument(rel, None)
+    findings: list[Finding] = []
+    stack: list[_Frame] = []
+    documents = 0
+    root_set = False
+
+    def add(value: Any, pos: tuple[int, int], node_loc: list[Path_]) -> None:
+        nonlocal root_set
+        if not stack:
+            doc.data = value
+            root_set = True
+            node_loc.append(())
+            doc.values[()] = pos
+            return
+        top = stack[-1]
+        if isinstance(top.container, list):
+            loc = (*top.loc, len(top.container))
+            top.container.append(value)
+        else:
+            assert top.key is not None
+            loc = (*top.loc, top.key)
+            if top.key in top.container:
+                first = doc.keys[loc]
+                findings.append(
+                    error(
+                        "yaml-duplicate-key",
+                        Position(rel, *top.key_pos),
+                        f"the key '{top.key}' is written twice (first at line {first[0]});"
+                        " only one may stay: merge them",
+                    )
+                )
+                top.key = None
+                node_loc.append((*top.loc, "\0duplicate"))
+                return
+            top.container[top.key] = value
+            doc.keys[loc] = top.key_pos
+            top.key = None
+        doc.values[loc] = pos
+        node_loc.append(loc)
+
+    def refuse_extras(event: Any) -> None:
+        if getattr(event, "anchor", None) is not None:
+            findings.append(
+                error(
+                    "yaml-alias",
+                    Position(rel, *_pos(event.start_mark)),
+                    f"anchors (&{event.anchor}) are not allowed; write each value out in full",
+                )
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            findings.append(
+                error(
+                    "yaml-tag",
+                    Position(rel, *_pos(event.start_mark)),
+                    f"tags such as '{tag}' are not allowed; remove it and write a plain value",
+                )
+            )
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                refuse_extras(event)
+                pos = _pos(event.start_mark)
+                top = stack[-1] if stack else None
+                if top is not None and isinstance(top.container, dict) and top.key is None:
+                    top.key = event.value
+                    top.key_pos = pos
+                    continue
+                value = resolve_plain(event.value) if event.implicit[0] else event.value
+                add(value, pos, [])
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                refuse_extras(event)
+                pos = _pos(event.start_mark)
+                top = stack[-1] if stack else None
+                container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
+                if top is not None and isinstance(top.container, dict) and top.key is None:
+                    findings.append(
+                        error(
+                            "yaml-syntax",
+                            Position(rel, *pos),
+                            "a key must be plain text, not a list or a mapping",
+                        )
+                    )
+                    top.key = f"\0complex-key-{pos}"
+                    top.key_pos = pos
+                locs: list[Path_] = []
+                add(container, pos, locs)
+                stack.append(_Frame(container, locs[0]))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+            elif kind is yaml.AliasEvent:
+                pos = _pos(event.start_mark)
+                findings.append(
+                    error(
+                        "yaml-alias",
+                        Position(rel, *pos),
+                        f"aliases (*{event.anchor}) are not allowed; write the value out in full",
+                    )
+                )
+                top = stack[-1] if stack else None
+                if top is not None and isinstance(top.container, dict) and top.key is None:
+                    top.key = f"\0alias-key-{pos}"
+                    top.key_pos = pos
+                    continue
+                add(None, pos, [])
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents == 2:
+                    findings.append(
+                        error(
+                            "yaml-documents",
+                            Position(rel, *_pos(event.start_mark)),
+                            "the file holds more than one YAML document ('---'); keep one",
+                        )
+                    )
+                    break
+    except yaml.YAMLError as exc:
+        raise FileProblem(_syntax_finding(rel, exc)) from None
+    if not root_set or doc.data is None:
+        raise FileProblem(
+            error("file-empty", Position(rel), "the file has no content, only comments or blanks")
+        )
+    return doc, findings
