@@ -60,11 +60,10 @@ def parse_count(text: str) -> int:
 
 
 def parse_date(text: str) -> date:
-    value = _parse_date(text)
-    if isinstance(value, date):
-        return value
+    """A date as 2024-03-13 or 13/03/2024."""
     try:
-        return date.fromisoformat(text)
+        value = _parse_date(text)
+        return value if isinstance(value, date) else date.fromisoformat(text)
     except ValueError:
         raise CellError(f"'{text}' is not a date; write 2024-03-13 or 13/03/2024") from None
 
@@ -190,8 +189,13 @@ class Table:
                     )
                 )
                 cells = (cells + [""] * width)[:width]
+                # The cells after a missing or extra separator are shifted: read only the
+                # row's key, so that one mistake is reported once.
+                keys = [c if c is not None and c.required else None for c in parsers]
+            else:
+                keys = parsers
             row = Row(raw.line)
-            for i, (column, cell) in enumerate(zip(parsers, cells, strict=True)):
+            for i, (column, cell) in enumerate(zip(keys, cells, strict=True)):
                 if column is None:
                     continue
                 text = cell.strip()
