@@ -60,7 +60,7 @@ class _Lines:
 def field_offset(record: str, index: int, delimiter: str) -> tuple[int, int]:
     """(line offset, 1-based column) of field `index` in the raw text of one CSV record."""
     line, col, field, quoted, start_of_field = 0, 1, 0, False, True
-    for ch in record:
+    for ch in record.rstrip("\r\n"):
         if field == index:
             return line, col
         if ch == '"' and (quoted or start_of_field):

@@ -188,7 +188,7 @@ def _load_year(repo: Repository, folder: Path) -> list[Finding]:
         row_check = checks.indicator_row_checks(cluster, number)
         year.indicators, found = _read(table, row_check)
         findings += found
-        if year.indicators is not None and isinstance(table, Table):
+        if year.indicators is not None and isinstance(table, Table) and table.header_ok:
             findings += checks.check_indicator_rows(
                 repo,
                 year,

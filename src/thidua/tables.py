@@ -164,6 +164,7 @@ class Table:
     columns: dict[str, Column]
     findings: list[Finding] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
+    header_ok: bool = False
 
     def position(self, row: Row, column: str):
         return self.file.position(row.line, self.index.get(column, 0))
@@ -172,7 +173,8 @@ class Table:
         """Valid cells are parsed; every problem becomes a finding in `findings`."""
         stream = self.file.rows()
         first = next(stream, None)
-        if not self._check_header():
+        self.header_ok = self._check_header()
+        if not self.header_ok:
             return
         names = self.file.header
         width = len(names)

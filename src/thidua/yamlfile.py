@@ -79,14 +79,14 @@ def _pos(mark: Any) -> tuple[int, int]:
 
 
 _HINTS = {
-    "mapping values are not allowed here": (
-        "; a value that contains ': ' must be written in quotes"
+    "mapping values are not allowed": (
+        "; a value that contains ': ' must be written in quotes, and a key must line up"
+        " with the keys above it"
     ),
-    "found character '\\t' that cannot start any token": (
-        "; YAML is indented with spaces, not tabs"
-    ),
-    "found undefined alias": "; anchors and aliases are not used in these files",
+    "found a tab character": "; YAML is indented with spaces, not tabs",
+    "found character '\\t' that cannot start any token": "; YAML is indented with spaces, not tabs",
     "could not find expected ':'": "; every line of a mapping is 'key: value'",
+    "exceeded maximum nesting depth": "; the file nests lists or mappings far too deep",
 }
 
 

@@ -1,0 +1,120 @@
+"""The CSV reader: byte-order marks, separators, headers, row lengths, cells, positions."""
+
+from __future__ import annotations
+
+from conftest import INDICATORS, codes_of, findings_of
+from test_textfile import to_tcvn3
+
+from thidua.csvfile import field_offset
+
+
+def test_excel_byte_order_mark_is_accepted(repo):
+    root = repo({"2023/indicators.csv": b"\xef\xbb\xbf" + INDICATORS.encode()})
+    assert findings_of(root) == []
+
+
+def test_semicolon_separated_file_from_vietnamese_excel(repo):
+    root = repo({"2023/indicators.csv": INDICATORS.replace(",", ";")})
+    assert findings_of(root) == []
+
+
+def test_crlf_line_endings(repo):
+    root = repo({"2023/indicators.csv": INDICATORS.replace("\n", "\r\n").encode()})
+    assert findings_of(root) == []
+
+
+def test_unknown_and_duplicate_header(repo):
+    text = "member,grwth,revenue,revenue\nan-giang,1,1,1\nbac-lieu,1,1,1\nca-mau,1,1,1\n"
+    found = findings_of(repo({"2023/indicators.csv": text}))
+    assert [(f.code, f.position.line, f.position.column) for f in found] == [
+        ("csv-header", 1, 8),
+        ("csv-header", 1, 22),
+    ]
+    assert "did you mean 'growth'" in found[0].message
+    assert "appears twice" in found[1].message
+
+
+def test_missing_key_column_stops_the_file(repo):
+    text = "province,growth,revenue\nan-giang,1,1\n"
+    found = findings_of(repo({"2023/indicators.csv": text}))
+    assert [f.code for f in found] == ["csv-header", "csv-header"]
+    assert any("lacks the column 'member'" in f.message for f in found)
+
+
+def test_short_and_long_rows(repo):
+    text = INDICATORS.replace("bac-lieu,7.1,5000", "bac-lieu,7.1").replace(
+        "ca-mau,5.2,6000", "ca-mau,5,2,6000"
+    )
+    found = findings_of(repo({"2023/indicators.csv": text}))
+    assert [(f.code, f.position.line) for f in found] == [
+        ("csv-row-length", 3),
+        ("csv-row-length", 4),
+    ]
+
+
+def test_empty_required_cell(repo):
+    text = INDICATORS + ",1,1\n"
+    assert codes_of(repo({"2023/indicators.csv": text})) == [
+        ("field-missing", "2023/indicators.csv", 5)
+    ]
+
+
+def test_empty_figure_is_allowed(repo):
+    assert findings_of(repo({"2023/indicators.csv": INDICATORS.replace("7.1", "")})) == []
+
+
+def test_decimal_comma_suggests_a_point(repo):
+    text = INDICATORS.replace("7.1", '"7,1"')
+    found = findings_of(repo({"2023/indicators.csv": text}))
+    assert [(f.code, f.position.line, f.position.column) for f in found] == [
+        ("decimal-comma", 3, 10)
+    ]
+    assert "write 7.1" in found[0].message
+
+
+def test_not_a_number(repo):
+    found = findings_of(repo({"2023/indicators.csv": INDICATORS.replace("7.1", "bảy")}))
+    assert [f.code for f in found] == ["value-invalid"]
+
+
+def test_numbers_are_exact(repo):
+    from thidua.repository import load
+
+    loaded, _ = load(repo({"2023/indicators.csv": INDICATORS.replace("7.1", "0.1")}))
+    from decimal import Decimal
+
+    assert loaded.years[2023].indicators[1].values["growth"] == Decimal("0.1")
+
+
+def test_quoted_line_break_keeps_line_numbers(repo):
+    text = 'member,growth,revenue,note\nan-giang,1,1,"two\nlines"\nbac-lieu,1,1,\nca-mau,x,1,\n'
+    found = findings_of(repo({"2023/indicators.csv": text}))
+    assert [(f.code, f.position.line, f.position.column) for f in found] == [
+        ("value-invalid", 5, 8)
+    ]
+
+
+def test_unterminated_quote(repo):
+    text = INDICATORS + 'an-giang,"1,1\n'
+    assert [c for c, _, _ in codes_of(repo({"2023/indicators.csv": text}))] == ["csv-syntax"]
+
+
+def test_binary_csv(repo):
+    found = findings_of(repo({"2023/awards.csv": b"PK\x03\x04" + b"\x00" * 100}))
+    assert [f.code for f in found] == ["file-binary"]
+
+
+def test_legacy_encoding_in_csv(repo):
+    text = (
+        b"member,award,recipient\nan-giang,bang-khen,"
+        + to_tcvn3("nguyễn văn an, đội trưởng")
+        + b"\n"
+    )
+    found = findings_of(repo({"2023/awards.csv": text}))
+    assert [(f.code, f.position.line) for f in found] == [("file-encoding", 2)]
+    assert "TCVN3" in found[0].message
+
+
+def test_field_offset_counts_quoted_cells():
+    assert field_offset('a,"b,c",d', 2, ",") == (0, 9)
+    assert field_offset('a,"x\ny",z', 2, ",") == (1, 4)
