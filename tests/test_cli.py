@@ -1,0 +1,132 @@
+"""The command line, through Typer's runner: outputs (golden files), exit codes, help texts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DATA, golden, snapshot
+from typer.testing import CliRunner
+
+from thidua.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return runner.invoke(app, list(args), env={"GITHUB_ACTIONS": "", **(env or {})})
+
+
+def break_data(root: Path) -> None:
+    """Break a copy of the real data in several ways at once."""
+    lead = root / "2024/leadership.yaml"
+    lead.write_text(lead.read_text().replace("chair: nam-dinh", "chair: hai-duong"))
+    ind = root / "2023/indicators.csv"
+    ind.write_text(
+        ind.read_text()
+        .replace("ha-nam,9.41", 'ha-nam,"9,41"')
+        .replace("nam-dinh,10.19", "nam-dinh,101.9")
+    )
+    cluster = root / "cluster.yaml"
+    cluster.write_text(cluster.read_text().replace('code: "22"', 'code: "22"\n    code: 22'))
+    awards = root / "2023/awards.csv"
+    awards.write_text(awards.read_text() + "vinh-phuc,co-thi-dua,1,,cá nhân,,,,31/13/2024,,\n")
+
+
+def test_real_data_is_valid():
+    result = run("check", str(DATA))
+    assert result.exit_code == 0, result.output
+    assert result.output == "0 errors, 0 warnings in 9 files\n"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_broken_data_golden(data_copy, fmt, monkeypatch):
+    break_data(data_copy)
+    before = snapshot(data_copy)
+    monkeypatch.chdir(data_copy.parent)
+    result = run("check", "data", "--format", fmt)
+    assert result.exit_code == 1
+    golden(f"check-broken.{fmt}", result.output)
+    assert snapshot(data_copy) == before
+
+
+def test_json_output_equals_the_library_result(data_copy):
+    from thidua.checks import check_repository
+
+    break_data(data_copy)
+    result = run("check", str(data_copy), "--format", "json")
+    doc = json.loads(result.output)
+    findings, files = check_repository(data_copy)
+    assert doc["files"] == files
+    assert [(f["code"], f["line"], f["column"]) for f in doc["findings"]] == [
+        (f.code, f.position.line, f.position.column) for f in findings
+    ]
+
+
+def test_github_format_is_the_default_in_github_actions(data_copy):
+    break_data(data_copy)
+    result = run("check", str(data_copy), env={"GITHUB_ACTIONS": "true"})
+    assert result.output.startswith("::error file=")
+
+
+def test_data_option_and_environment_variable(data_copy):
+    assert run("check", "--data", str(data_copy)).exit_code == 0
+    assert run("check", env={"THIDUA_DATA": str(data_copy)}).exit_code == 0
+
+
+def test_strict_fails_on_warnings(data_copy):
+    (data_copy / "2023/notes.csv").write_text("a\n")
+    assert run("check", str(data_copy)).exit_code == 0
+    result = run("check", str(data_copy), "--strict")
+    assert result.exit_code == 1
+    assert "warning" in result.output
+
+
+def test_missing_folder_is_exit_1_without_traceback(tmp_path):
+    result = run("check", str(tmp_path / "nowhere"))
+    assert result.exit_code == 1
+    assert "does not exist" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_usage_error_is_exit_2():
+    assert run("check", "--format", "xml").exit_code == 2
+    assert run("no-such-command").exit_code == 2
+
+
+def test_schema_writes_one_file_per_kind(tmp_path):
+    result = run("schema", "--output", str(tmp_path))
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cluster.schema.json",
+        "conference.schema.json",
+        "leadership.schema.json",
+        "pledge.schema.json",
+    ]
+
+
+def _commands():
+    import typer.main
+
+    group = typer.main.get_group(app)
+    return sorted(group.commands)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: thidua " + command in result.output
+
+
+def test_version_fast_path_and_typer_path():
+    out = subprocess.run(
+        [sys.executable, "-m", "thidua", "--version"], capture_output=True, text=True, check=True
+    )
+    from thidua import __version__
+
+    assert out.stdout == f"thidua {__version__}\n"
+    assert run("--version").output == f"thidua {__version__}\n"
