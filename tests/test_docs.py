@@ -47,6 +47,6 @@ def test_every_yaml_field_is_in_the_format_doc():
         for name, field in model.model_fields.items():
             key = field.alias or name
             assert re.search(rf"\b{key}\b", doc), f"{model.__name__}.{key} is not in docs/format.md"
-            for arg in getattr(field.annotation, "__args__", ()) + (field.annotation,):
+            for arg in (*getattr(field.annotation, "__args__", ()), field.annotation):
                 inner = getattr(arg, "__args__", (arg,))
                 stack += [t for t in inner if isinstance(t, type) and hasattr(t, "model_fields")]

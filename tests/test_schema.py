@@ -32,7 +32,7 @@ def test_schema_accepts_real_file(path):
         k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
         for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - SafeLoader
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     jsonschema.validate(data, schemas()[KINDS[path.name]])
 
 
