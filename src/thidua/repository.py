@@ -19,6 +19,7 @@ from thidua import checks
 from thidua.csvfile import CsvFile
 from thidua.findings import FileProblem, Finding, Position, error, warning
 from thidua.models import Cluster, Conference, Leadership, Pledge, Record
+from thidua.names import did_you_mean
 from thidua.tables import AWARD_COLUMNS, Row, Table, indicator_columns
 from thidua.textfile import read_text
 from thidua.validation import validation_findings
@@ -164,7 +165,7 @@ def _load_year(repo: Repository, folder: Path) -> list[Finding]:
                 "file-unknown",
                 Position(rel),
                 f"thidua does not read this file; the files of a year are"
-                f" {', '.join(sorted(known))}{_close(entry.name, known)}",
+                f" {', '.join(sorted(known))}{did_you_mean(entry.name, known)}",
             )
         )
     for name, model in YEAR_YAML.items():
@@ -204,12 +205,6 @@ def _load_year(repo: Repository, folder: Path) -> list[Finding]:
         findings += found
         year.awards = list(_award_rows(rows)) if rows is not None else None
     return findings
-
-
-def _close(name: str, known: set[str]) -> str:
-    from thidua.names import did_you_mean
-
-    return did_you_mean(name, known)
 
 
 def _table(path: Path, rel: str, columns: dict[str, Any]) -> Table | Finding:
