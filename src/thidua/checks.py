@@ -191,11 +191,13 @@ def check_pledge(repo: Repository, year: Year, today: date) -> Iterator[Finding]
 # --- indicators.csv --------------------------------------------------------------------------
 
 
-def indicator_row_checks(cluster: Cluster, year: int) -> Callable[[Table, Row], Iterator[Finding]]:
+def indicator_row_checks(
+    cluster: Cluster, year: int, seen: dict[str, int]
+) -> Callable[[Table, Row], Iterator[Finding]]:
     """member-unknown, member-inactive, indicator-row-duplicate, value-out-of-bounds: each row
-    names an active member once, and each figure lies inside its indicator's bounds."""
+    names an active member once, and each figure lies inside its indicator's bounds. The first line
+    of each member's row is recorded in `seen`."""
     members = Members(cluster)
-    seen: dict[str, int] = {}
     bounded = [
         ind for ind in cluster.indicators if ind.is_column and (ind.min, ind.max) != (None, None)
     ]
@@ -238,7 +240,6 @@ def indicator_row_checks(cluster: Cluster, year: int) -> Callable[[Table, Row], 
                     f"{ind.numerator} = {part} must lie between 0 and {ind.denominator} = {whole}",
                 )
 
-    check.seen = seen  # type: ignore[attr-defined]
     return check
 
 

@@ -186,14 +186,15 @@ def _load_year(repo: Repository, folder: Path) -> list[Finding]:
         repo.files += 1
         year.indicators_file = f"{folder.name}/indicators.csv"
         table = _table(path, year.indicators_file, indicator_columns(cluster))
-        row_check = checks.indicator_row_checks(cluster, number)
+        seen: dict[str, int] = {}
+        row_check = checks.indicator_row_checks(cluster, number, seen)
         year.indicators, found = _read(table, row_check)
         findings += found
         if year.indicators is not None and isinstance(table, Table) and table.header_ok:
             findings += checks.check_indicator_rows(
                 repo,
                 year,
-                row_check.seen,
+                seen,
                 table.file.header,  # type: ignore[attr-defined]
             )
     path = folder / "awards.csv"
