@@ -130,3 +130,13 @@ def test_version_fast_path_and_typer_path():
 
     assert out.stdout == f"thidua {__version__}\n"
     assert run("--version").output == f"thidua {__version__}\n"
+
+
+def test_version_does_not_import_typer():
+    code = (
+        "import sys; sys.argv = ['thidua', '--version']\n"
+        "from thidua.main import main; main()\n"
+        "print(sorted(m for m in ('typer', 'pydantic', 'yaml', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "[]"

@@ -118,3 +118,15 @@ def test_legacy_encoding_in_csv(repo):
 def test_field_offset_counts_quoted_cells():
     assert field_offset('a,"b,c",d', 2, ",") == (0, 9)
     assert field_offset('a,"x\ny",z', 2, ",") == (1, 4)
+
+
+def test_thousands_dot_in_a_whole_figure(repo):
+    found = findings_of(repo({"2023/indicators.csv": INDICATORS.replace("12000", "12.000")}))
+    assert [(f.code, f.position.line, f.position.column) for f in found] == [
+        ("number-grouping", 2, 14)
+    ]
+    assert "write 12000" in found[0].message
+
+
+def test_three_decimals_are_fine_where_the_indicator_has_decimals(repo):
+    assert findings_of(repo({"2023/indicators.csv": INDICATORS.replace("7.1", "7.125")})) == []

@@ -1,3 +1,3 @@
-from thidua.cli import main
+from thidua.main import main
 
 main()

@@ -125,22 +125,3 @@ def schema(
     folder = output or data / "schemas"
     for path in write_schemas(folder):
         print(path, file=sys.stderr)
-
-
-def main() -> None:
-    """The console script: a fast path for --version, and a plain message for a bug."""
-    if sys.argv[1:] == ["--version"]:
-        print(f"thidua {__version__}")
-        return
-    try:
-        app()
-    except Exception:  # a bug: the user's mistakes are reported as findings, never as tracebacks
-        import traceback
-
-        traceback.print_exc()
-        print(
-            "\nthidua stopped on an internal error. This is a bug in thidua, not in your data:"
-            " please report it with the command you ran and the text above.",
-            file=sys.stderr,
-        )
-        sys.exit(70)

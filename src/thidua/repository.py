@@ -191,12 +191,7 @@ def _load_year(repo: Repository, folder: Path) -> list[Finding]:
         year.indicators, found = _read(table, row_check)
         findings += found
         if year.indicators is not None and isinstance(table, Table) and table.header_ok:
-            findings += checks.check_indicator_rows(
-                repo,
-                year,
-                seen,
-                table.file.header,  # type: ignore[attr-defined]
-            )
+            findings += checks.check_indicator_rows(repo, year, seen, table.file.header)
     path = folder / "awards.csv"
     if path.is_file():
         repo.files += 1

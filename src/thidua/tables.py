@@ -52,6 +52,19 @@ def parse_decimal(text: str) -> Decimal:
     return value
 
 
+def parse_whole_figure(text: str) -> Decimal:
+    """A figure of an indicator shown without decimals, where '55.632' is almost surely 55632
+    written with a Vietnamese thousands dot, and taking it as 55.632 would be off a thousandfold."""
+    if _GROUPED.fullmatch(text.strip()):
+        raise CellError(
+            f"'{text}' looks like {text.replace('.', '')} written with a thousands dot; write"
+            f" {text.replace('.', '')} (no separators). If a fraction is meant, give the indicator"
+            " decimals in cluster.yaml",
+            code="number-grouping",
+        )
+    return parse_decimal(text)
+
+
 def parse_count(text: str) -> int:
     """A whole number of awards, 1 or more."""
     if not text.isdigit() or int(text) < 1:
@@ -283,7 +296,11 @@ def indicator_columns(cluster: Cluster) -> dict[str, Column]:
         if not ind.is_column:
             continue
         columns += [
-            Column(ind.id, parse_decimal, description=f"{ind.label} ({ind.unit})"),
+            Column(
+                ind.id,
+                parse_whole_figure if ind.decimals == 0 else parse_decimal,
+                description=f"{ind.label} ({ind.unit})",
+            ),
             Column(f"{ind.id}.status", parse_status),
             Column(f"{ind.id}.source"),
         ]
