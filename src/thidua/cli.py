@@ -35,6 +35,16 @@ DataOption = Annotated[
 ]
 
 
+class Lang(StrEnum):
+    vi = "vi"
+    en = "en"
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
 class CheckFormat(StrEnum):
     text = "text"
     json = "json"
@@ -125,3 +135,91 @@ def schema(
     folder = output or data / "schemas"
     for path in write_schemas(folder):
         print(path, file=sys.stderr)
+
+
+def _fail(message: str) -> typer.Exit:
+    print(f"thidua: {message}", file=sys.stderr)
+    return typer.Exit(1)
+
+
+@app.command()
+def summarize(
+    year: Annotated[int, typer.Argument(help="The emulation year to sum up, e.g. 2023.")],
+    data: DataOption = Path("data"),
+    lang: Annotated[Lang, typer.Option(help="Language of the report: vi or en.")] = Lang.vi,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="md (the report) or json (its figures).")
+    ] = ReportFormat.md,
+    template: Annotated[
+        Path | None,
+        typer.Option(help="Your own Jinja template, rendered in a sandbox.", show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file instead of the screen.", show_default=False
+        ),
+    ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Show how each cluster figure was computed, from which rows."
+        ),
+    ] = False,
+) -> None:
+    """Write the year-end report (báo cáo tổng kết) of YEAR in Markdown, from the records.
+
+    The records must pass 'thidua check' first.
+
+    Example: thidua summarize 2023 --output bao-cao-2023.md
+    """
+    from thidua.checks import check_repository
+    from thidua.findings import Severity
+    from thidua.output import write_text
+    from thidua.report import ReportError, as_json, build
+    from thidua.repository import load
+    from thidua.writes import write_atomic
+
+    findings, files = check_repository(data)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        write_text(errors, files, str(data), sys.stderr)
+        raise _fail(f"the records in {data} have errors (above); fix them, then summarize")
+    repo, _ = load(data)
+    try:
+        summary = build(repo, year)
+    except ReportError as exc:
+        raise _fail(str(exc)) from None
+    if explain:
+        from thidua.report import explain as explanation
+
+        text = explanation(summary, prefix=f"{data}/")
+    elif format is ReportFormat.json:
+        import json
+
+        text = json.dumps(as_json(summary), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    else:
+        text = _render(summary, lang.value, template)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        print(f"wrote {output}", file=sys.stderr)
+
+
+def _render(summary: object, lang: str, template: Path | None) -> str:
+    """The report, or a plain message naming the template's file and line when it is broken."""
+    import jinja2
+
+    from thidua.report import render
+
+    if template is not None and not template.is_file():
+        raise _fail(f"the template {template} does not exist")
+    try:
+        return render(summary, lang, template)  # type: ignore[arg-type]
+    except jinja2.TemplateSyntaxError as exc:
+        raise _fail(
+            f"{exc.filename or template}:{exc.lineno}: template error: {exc.message}"
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise _fail(f"{template or 'the report template'}: {type(exc).__name__}: {exc}") from None

@@ -161,6 +161,28 @@ class Aggregate(StrEnum):
     SHARE = "share"
 
 
+class Rounding(StrEnum):
+    HALF_UP = "half-up"
+    DOWN = "down"
+    UP = "up"
+
+
+class Headline(Record):
+    """How the cluster figure is rounded for the report's sentence: "hơn 235.000 tỷ đồng".
+
+    The tables show the figure to the indicator's decimals; the sentence may round it further, to a
+    multiple of `step`, and put a word before it when the rounded figure is below the true one
+    (`above`: "hơn", "trên") or above it (`below`: "gần", "khoảng").
+    """
+
+    step: Annotated[Decimal, Field(gt=0)] = Decimal(1)
+    rounding: Rounding = Rounding.HALF_UP
+    above: Text | None = None
+    above_en: Text | None = None
+    below: Text | None = None
+    below_en: Text | None = None
+
+
 class Indicator(Record):
     """An indicator (chỉ tiêu) that each member reports and the cluster sums up."""
 
@@ -179,6 +201,12 @@ class Indicator(Record):
     plan: Text | None = Field(
         None, description="What the plan column is called (kế hoạch, dự toán); enables <id>.plan"
     )
+    plan_en: Text | None = None
+    national: dict[Year, Decimal] = Field(
+        {}, description="The national figure by year, to compare the cluster's with"
+    )
+    headline: Headline | None = None
+    chart: bool = Field(False, description="Draw a bar chart of the members' figures")
     note: Text | None = None
 
     @model_validator(mode="after")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -57,6 +58,9 @@ class AwardRow:
     recipient_kind: str | None
     scope: str
     status: str
+    decision_number: str | None = None
+    decision_date: date | None = None
+    issuer: str | None = None
 
 
 @dataclass(slots=True)
@@ -240,4 +244,7 @@ def _award_rows(rows: list[Row]) -> Iterator[AwardRow]:
             v.get("recipient_kind"),
             v.get("scope") or "member",
             v.get("status") or "decided",
+            v.get("decision_number"),
+            v.get("decision_date"),
+            v.get("issuer"),
         )

@@ -1,0 +1,87 @@
+"""Numbers, units and dates as Vietnamese (and English) administrative documents write them.
+
+Numbers go through Babel (CLDR), after exact half-up rounding of our own: Babel alone rounds half to
+even. Dates follow Nghị định 30/2020/NĐ-CP: "ngày 05 tháng 3 năm 2024", with a leading zero for
+days below 10 and for months 1 and 2, which Babel's Vietnamese formats do not do.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+
+from thidua.figures import round_to
+
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def number(value: Decimal | int | None, decimals: int | None = None, lang: str = "vi") -> str:
+    """235384 → '235.384' (vi) or '235,384' (en); 6.3 → '6,3'. `decimals` None keeps the value's own."""
+    if value is None:
+        return "–"
+    value = Decimal(value)
+    if decimals is None:
+        decimals = max(-int(value.as_tuple().exponent), 0)
+    value = round_to(value, decimals)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=lang)
+
+
+def with_unit(text: str, unit: str) -> str:
+    """'6,3' + '%' → '6,3%'; '103' + 'triệu đồng' → '103 triệu đồng'."""
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def date_vi(when: date) -> str:
+    """'ngày 13 tháng 3 năm 2024'; 'ngày 05 tháng 02 năm 2024' (Decree 30/2020)."""
+    month = f"{when.month:02d}" if when.month <= 2 else str(when.month)
+    return f"ngày {when.day:02d} tháng {month} năm {when.year}"
+
+
+def date_en(when: date) -> str:
+    return f"{when.day} {MONTHS_EN[when.month - 1]} {when.year}"
+
+
+def short_date(when: date, lang: str = "vi") -> str:
+    """'13/3/2024' as running text writes it; '13 March 2024' in English."""
+    return f"{when.day}/{when.month}/{when.year}" if lang == "vi" else date_en(when)
+
+
+def place_date(place: str | None, when: date, lang: str = "vi") -> str:
+    """'Thái Bình, ngày 13 tháng 3 năm 2024', the dateline of a document."""
+    text = date_vi(when) if lang == "vi" else date_en(when)
+    return f"{place}, {text}" if place else text
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def md(text: object) -> str:
+    """Text made safe inside Markdown (a table cell, a list item): no character can break it."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def sentence(text: str) -> str:
+    """The first letter in upper case, the rest as written: 'tỉnh Thái Bình' → 'Tỉnh Thái Bình'."""
+    return text[:1].upper() + text[1:]
+
+
+def mermaid_text(text: str) -> str:
+    """A label inside a Mermaid chart, between double quotes."""
+    return str(text).replace('"', "'").replace("\n", " ")

@@ -1,0 +1,343 @@
+"""The year-end report: the figures of a year gathered for a template, JSON, or an explanation.
+
+`build()` computes; `render()` hands the result to a Jinja template, which decides the wording.
+The report is only built from records that pass `thidua check`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from thidua.figures import Awards, Figure, award_counts, indicator_figures, round_to
+from thidua.models import Cluster, Conference, Leadership, Member, Pledge
+from thidua.repository import Repository
+
+
+class ReportError(Exception):
+    """The report cannot be made; the message says why, in plain words."""
+
+
+@dataclass(slots=True)
+class Unit:
+    """A member as it was in the report's year."""
+
+    id: str
+    name: str
+    kind: str
+    code: str | None
+
+    @property
+    def title(self) -> str:
+        """'tỉnh Thái Bình'."""
+        return f"{self.kind} {self.name}"
+
+
+@dataclass(slots=True)
+class Handover:
+    from_unit: Unit | None
+    date: date | None
+    place: str | None
+
+
+@dataclass(slots=True)
+class Term:
+    """The leadership of one year."""
+
+    year: int
+    chair: Unit | None = None
+    deputy: Unit | None = None
+    how: str | None = None
+    handover: Handover | None = None
+
+
+@dataclass(slots=True)
+class PledgeStatus:
+    year: int
+    date: date | None
+    place: str | None
+    signed: list[Unit]
+    unsigned: list[Unit]
+    movements: list[str]
+
+
+@dataclass(slots=True)
+class Summary:
+    """Everything the report of one year says."""
+
+    cluster: Cluster
+    year: int
+    members: list[Unit]
+    figures: list[Figure]
+    awards: Awards
+    term: Term | None
+    next_term: Term | None
+    conference: Conference | None
+    leading_unit: Unit | None
+    next_pledge: PledgeStatus | None
+    previous_year: int | None
+    changes: dict[str, list[Unit]] = field(default_factory=dict)
+
+
+def _unit(member: Member, year: int) -> Unit:
+    name, code, kind = member.as_of(year)
+    return Unit(member.id, name, kind, code)
+
+
+def build(repo: Repository, year: int) -> Summary:
+    """The report of `year` from a loaded, valid repository."""
+    if repo.cluster is None:
+        raise ReportError("there is no valid cluster.yaml")
+    cluster = repo.cluster.model
+    by_id = {m.id: m for m in cluster.members}
+    if year not in repo.years:
+        have = ", ".join(str(y) for y in sorted(repo.years)) or "none"
+        raise ReportError(f"there is no folder {year}/ in the data (years with records: {have})")
+
+    def unit(member_id: str | None, in_year: int = year) -> Unit | None:
+        return _unit(by_id[member_id], in_year) if member_id in by_id else None
+
+    current = repo.years[year]
+    following = repo.years.get(year + 1)
+    members = [_unit(m, year) for m in cluster.members if m.active_in(year)]
+    previous_ids = {m.id for m in cluster.members if m.active_in(year - 1)}
+    current_ids = {m.id for m in members}
+    changes = {
+        "joined": [u for u in members if u.id not in previous_ids],
+        "left": [_unit(by_id[i], year - 1) for i in sorted(previous_ids - current_ids)],
+    }
+
+    def term(lead: Leadership | None, in_year: int) -> Term | None:
+        if lead is None:
+            return None
+        handover = None
+        if lead.handover is not None:
+            handover = Handover(
+                unit(lead.handover.from_, in_year - 1), lead.handover.date, lead.handover.place
+            )
+        how = lead.chosen.how if lead.chosen else None
+        return Term(in_year, unit(lead.chair, in_year), unit(lead.deputy, in_year), how, handover)
+
+    next_pledge = None
+    if following is not None and following.pledge is not None:
+        pledge: Pledge = following.pledge.model
+        signed_ids = [s.member for s in pledge.signatures]
+        active_next = [_unit(m, year + 1) for m in cluster.members if m.active_in(year + 1)]
+        next_pledge = PledgeStatus(
+            year + 1,
+            pledge.date,
+            pledge.place,
+            [u for u in active_next if u.id in signed_ids],
+            [u for u in active_next if u.id not in signed_ids],
+            list(pledge.movements),
+        )
+    conference = current.conference.model if current.conference else None
+    before = repo.years.get(year - 1)
+    return Summary(
+        cluster=cluster,
+        year=year,
+        members=members,
+        figures=indicator_figures(repo, year),
+        awards=award_counts(repo, year),
+        term=term(current.leadership.model if current.leadership else None, year),
+        next_term=term(
+            following.leadership.model if following and following.leadership else None, year + 1
+        ),
+        conference=conference,
+        leading_unit=unit(conference.leading_unit) if conference else None,
+        next_pledge=next_pledge,
+        previous_year=year - 1 if before is not None and before.indicators is not None else None,
+        changes=changes,
+    )
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def _num(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _unit_json(u: Unit | None) -> dict[str, Any] | None:
+    return None if u is None else {"id": u.id, "name": u.name, "kind": u.kind, "code": u.code}
+
+
+def as_json(summary: Summary) -> dict[str, Any]:
+    """The report's figures as data: stable keys, exact values rounded as the report shows them."""
+
+    def figure(f: Figure) -> dict[str, Any]:
+        shown, direction = f.headline()
+        dec = f.indicator.decimals
+        return {
+            "id": f.indicator.id,
+            "label": f.indicator.label,
+            "unit": f.indicator.unit,
+            "aggregate": str(f.indicator.aggregate),
+            "value": _num(f.rounded),
+            "exact": str(f.value) if f.value is not None else None,
+            "headline": _num(shown),
+            "headline_vs_exact": direction,
+            "low": _num(f.low),
+            "high": _num(f.high),
+            "plan": _num(f.plan),
+            "plan_ratio": _num(round_to(f.plan_ratio, 1)) if f.plan_ratio is not None else None,
+            "national": _num(f.national),
+            "previous": _num(round_to(f.previous, dec)) if f.previous is not None else None,
+            "previous_note": f.previous_note,
+            "statuses": f.statuses,
+            "members": {
+                m.member: {"value": _num(m.value), "plan": _num(m.plan), "status": m.status}
+                for m in f.members
+            },
+        }
+
+    def counts(items: list[Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "award": c.award,
+                "title": c.title,
+                "total": c.total,
+                "collective": c.collective,
+                "individual": c.individual,
+                "members": dict(sorted(c.members.items())),
+            }
+            for c in items
+        ]
+
+    def term(t: Term | None) -> dict[str, Any] | None:
+        if t is None:
+            return None
+        out: dict[str, Any] = {
+            "year": t.year,
+            "chair": _unit_json(t.chair),
+            "deputy": _unit_json(t.deputy),
+            "how": t.how,
+            "handover": None,
+        }
+        if t.handover:
+            out["handover"] = {
+                "from": _unit_json(t.handover.from_unit),
+                "date": t.handover.date.isoformat() if t.handover.date else None,
+                "place": t.handover.place,
+            }
+        return out
+
+    conf = summary.conference
+    pledge = summary.next_pledge
+    return {
+        "cluster": {"id": summary.cluster.id, "name": summary.cluster.name},
+        "year": summary.year,
+        "members": [_unit_json(u) for u in summary.members],
+        "membership_changes": {k: [u.id for u in v] for k, v in summary.changes.items()},
+        "indicators": [figure(f) for f in summary.figures],
+        "awards": {
+            "member": counts(summary.awards.member),
+            "cluster": counts(summary.awards.cluster),
+            "chair": counts(summary.awards.chair),
+            "proposed": counts(summary.awards.proposed),
+        },
+        "leadership": term(summary.term),
+        "next_leadership": term(summary.next_term),
+        "conference": None
+        if conf is None
+        else {"date": conf.date.isoformat(), "place": conf.place, "host": conf.host},
+        "leading_unit": _unit_json(summary.leading_unit),
+        "next_pledge": None
+        if pledge is None
+        else {
+            "year": pledge.year,
+            "signed": [u.id for u in pledge.signed],
+            "unsigned": [u.id for u in pledge.unsigned],
+        },
+        "previous_year": summary.previous_year,
+    }
+
+
+# --- explanation -----------------------------------------------------------------------------
+
+
+def explain(summary: Summary, prefix: str = "") -> str:
+    """For every cluster figure: the rows and files it came from, and the arithmetic."""
+    out = [f"{summary.cluster.name}: figures of {summary.year}", ""]
+    for f in summary.figures:
+        ind = f.indicator
+        out.append(f"{ind.id} ({ind.label}, {ind.unit}): {ind.aggregate}")
+        out.append(f"  = {f.arithmetic}")
+        if f.rounded is not None:
+            shown, direction = f.headline()
+            out.append(f"  shown as {f.rounded} ({ind.decimals} decimals, half up)")
+            if ind.headline is not None:
+                word = {1: ind.headline.below, -1: ind.headline.above}.get(direction)
+                out.append(
+                    f"  in the sentence: {(word + ' ') if word else ''}{shown}"
+                    f" (to a multiple of {ind.headline.step}, rounding {ind.headline.rounding})"
+                )
+        for m in f.members:
+            where = f"{prefix}{f.file}:{m.line}" if m.line else "no row"
+            value = "empty" if m.value is None else str(m.value)
+            if m.parts is not None:
+                value = f"{m.parts[0]} / {m.parts[1]} × 100 = {round_to(m.value or Decimal(0), 6)}"
+            extra = ", ".join(x for x in (m.status, m.source) if x)
+            out.append(f"    {where}: {m.member} {value}" + (f" ({extra})" if extra else ""))
+        if f.national is not None:
+            out.append(
+                f"  national {summary.year}: {f.national} (cluster.yaml, indicator {ind.id})"
+            )
+        if f.previous is not None:
+            note = f"; {f.previous_note}" if f.previous_note else ""
+            out.append(f"  {summary.year - 1}: {round_to(f.previous, ind.decimals)}{note}")
+        out.append("")
+    for bucket in ("member", "cluster", "chair", "proposed"):
+        for c in getattr(summary.awards, bucket):
+            lines = ", ".join(str(n) for n in c.lines[:20]) + (" …" if len(c.lines) > 20 else "")
+            out.append(
+                f"awards {bucket} {c.award}: {c.total} ({len(c.lines)} rows of"
+                f" {prefix}{summary.awards.file}: lines {lines})"
+            )
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def render(summary: Summary, lang: str = "vi", template: Path | None = None) -> str:
+    """The report as Markdown, from the shipped template of `lang` or from a user's template.
+
+    A user's template runs in Jinja's sandbox; a missing value is an error, never a blank.
+    """
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from thidua import formatting as fmt
+
+    loader = jinja2.FileSystemLoader(
+        [str(template.parent)] if template is not None else [str(TEMPLATES)]
+    )
+    env = SandboxedEnvironment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        number=lambda v, d=None: fmt.number(v, d, lang),
+        unit=fmt.with_unit,
+        md=fmt.md,
+        sentence=fmt.sentence,
+        mermaid=fmt.mermaid_text,
+        long_date=fmt.date_vi if lang == "vi" else fmt.date_en,
+        short_date=lambda d: fmt.short_date(d, lang),
+        place_date=lambda d, place=None: fmt.place_date(place, d, lang),
+    )
+    env.globals.update(round_to=round_to)
+    name = template.name if template is not None else f"report.{lang}.md.j2"
+    return env.get_template(name).render(s=summary, lang=lang)
