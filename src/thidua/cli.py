@@ -222,4 +222,23 @@ def _render(summary: object, lang: str, template: Path | None) -> str:
             f"{exc.filename or template}:{exc.lineno}: template error: {exc.message}"
         ) from None
     except jinja2.TemplateError as exc:
-        raise _fail(f"{template or 'the report template'}: {type(exc).__name__}: {exc}") from None
+        if template is None:
+            raise  # the shipped templates failing is a bug in thidua
+        line = _template_line(exc, template)
+        raise _fail(f"{template}{line}: template error: {type(exc).__name__}: {exc}") from None
+    except Exception as exc:
+        if template is None:
+            raise  # the shipped templates failing is a bug in thidua
+        line = _template_line(exc, template)
+        raise _fail(f"{template}{line}: the template failed: {type(exc).__name__}: {exc}") from None
+
+
+def _template_line(exc: BaseException, template: Path) -> str:
+    """':LINE' of the user's template where `exc` was raised, if the traceback shows it."""
+    tb = exc.__traceback__
+    line = ""
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == str(template):
+            line = f":{tb.tb_lineno}"
+        tb = tb.tb_next
+    return line

@@ -252,6 +252,7 @@ class AwardCount:
 
     award: str
     title: str
+    title_en: str | None = None
     total: int = 0
     collective: int = 0
     individual: int = 0
@@ -287,14 +288,17 @@ def award_counts(repo: Repository, year: int) -> Awards:
     awards = Awards(current.awards_file if current else None)
     if current is None or current.awards is None:
         return awards
-    titles = {t.id: t.title for t in repo.cluster.model.award_types}
+    types = {t.id: t for t in repo.cluster.model.award_types}
     order = {t.id: i for i, t in enumerate(repo.cluster.model.award_types)}
     groups: dict[tuple[str, str], AwardCount] = {}
     for row in current.awards:
         bucket = "proposed" if row.status == "proposed" else row.scope
         key = (bucket, row.award)
         if key not in groups:
-            groups[key] = AwardCount(row.award, titles.get(row.award, row.award))
+            kind = types.get(row.award)
+            groups[key] = AwardCount(
+                row.award, kind.title if kind else row.award, kind.title_en if kind else None
+            )
         groups[key].add(row)
         if bucket == "cluster":
             awards.cluster_rows.append(row)

@@ -14,6 +14,7 @@ from typing import Any
 
 from thidua.figures import Awards, Figure, award_counts, indicator_figures, round_to
 from thidua.models import Cluster, Conference, Leadership, Member, Pledge
+from thidua.names import fold
 from thidua.repository import Repository
 
 
@@ -32,7 +33,9 @@ class Unit:
 
     @property
     def title(self) -> str:
-        """'tỉnh Thái Bình'."""
+        """'tỉnh Thái Bình'; a name that already says its kind ('Sở Tài chính') stays as it is."""
+        if fold(self.name).startswith(fold(self.kind)):
+            return self.name
         return f"{self.kind} {self.name}"
 
 
