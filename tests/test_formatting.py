@@ -1,0 +1,74 @@
+"""Vietnamese and English numbers, dates and Markdown safety."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from thidua.figures import round_to
+from thidua.formatting import date_vi, md, number, place_date, short_date, with_unit
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "vi", "en"),
+    [
+        (Decimal("235384"), 0, "235.384", "235,384"),
+        (Decimal("6.3"), 1, "6,3", "6.3"),
+        (Decimal("6.25"), 1, "6,3", "6.3"),  # half up, not Babel's half even
+        (Decimal("0.125"), 2, "0,13", "0.13"),
+        (Decimal("-9.28"), None, "-9,28", "-9.28"),
+        (Decimal("7.40"), None, "7,40", "7.40"),  # as written
+        (Decimal("1418.2"), 1, "1.418,2", "1,418.2"),
+        (None, 0, "–", "–"),
+    ],
+)
+def test_number(value, decimals, vi, en):
+    assert number(value, decimals, "vi") == vi
+    assert number(value, decimals, "en") == en
+
+
+def test_units():
+    assert with_unit("6,3", "%") == "6,3%"
+    assert with_unit("103", "triệu đồng") == "103 triệu đồng"
+
+
+@pytest.mark.parametrize(
+    ("when", "text"),
+    [
+        (date(2024, 3, 13), "ngày 13 tháng 3 năm 2024"),
+        (date(2024, 3, 5), "ngày 05 tháng 3 năm 2024"),
+        (date(2023, 2, 28), "ngày 28 tháng 02 năm 2023"),
+        (date(2025, 1, 16), "ngày 16 tháng 01 năm 2025"),
+        (date(2024, 12, 1), "ngày 01 tháng 12 năm 2024"),
+        (date(2024, 10, 14), "ngày 14 tháng 10 năm 2024"),
+    ],
+)
+def test_decree_30_dates(when, text):
+    assert date_vi(when) == text
+
+
+def test_place_date_and_short_date():
+    assert place_date("Thái Bình", date(2024, 3, 13)) == "Thái Bình, ngày 13 tháng 3 năm 2024"
+    assert place_date("Thái Bình", date(2024, 3, 13), "en") == "Thái Bình, 13 March 2024"
+    assert short_date(date(2024, 10, 14)) == "14/10/2024"
+
+
+@given(st.text())
+def test_markdown_escaping_cannot_break_a_table_cell(text):
+    out = md(text)
+    assert "\n" not in out and "\r" not in out
+    unescaped = out.replace("\\\\", "").replace("\\|", "")
+    assert "|" not in unescaped
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=4), st.integers(0, 3))
+def test_rounding_is_half_up_and_close(value, decimals):
+    rounded = round_to(value, decimals)
+    step = Decimal(1).scaleb(-decimals)
+    assert abs(rounded - value) <= step / 2
+    if abs(rounded - value) == step / 2:
+        assert abs(rounded) > abs(value)  # ties go away from zero
