@@ -1,14 +1,29 @@
-"""Writing files without ever leaving one half-written.
+"""Writing files without ever losing what people wrote.
 
-A write goes to a temporary file in the same folder, is flushed and synced to disk, then renamed over
-the target in one step: an interrupted write leaves the old file whole.
+- A write goes to a temporary file in the same folder, is flushed and synced to disk, then renamed
+  over the target in one step: an interrupted write leaves the old file whole.
+- Commands that change records hold a lock on the data folder (`.thidua.lock`) from the moment they
+  read until they have written, so two people signing at the same moment both get their signature.
+- A file that changed on disk after it was read (an editor saving it) is not overwritten.
+- `--dry-run` shows the change as a diff and writes nothing.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+LOCK_NAME = ".thidua.lock"
+LOCK_TIMEOUT = 30.0
+
+
+class WriteRefused(Exception):
+    """A write that must not happen; the message says why, in plain words."""
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -24,3 +39,59 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the data folder's write lock; refuse if another command holds it for `timeout` s."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(root / LOCK_NAME))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise WriteRefused(
+            f"another thidua command has been writing in {root} for {timeout:.0f} s;"
+            f" try again when it is done (or delete {root / LOCK_NAME} if none is running)"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@dataclass(slots=True)
+class Change:
+    """A new text for one file, and the bytes the file had when it was read (None: a new file)."""
+
+    path: Path
+    before: bytes | None
+    after: str
+
+    @classmethod
+    def of(cls, path: Path, after: str) -> Change:
+        return cls(path, path.read_bytes() if path.exists() else None, after)
+
+    def diff(self, root: Path) -> str:
+        name = self.path.relative_to(root).as_posix() if self.path.is_relative_to(root) else str(self.path)
+        old = (self.before or b"").decode("utf-8-sig").splitlines(keepends=True)
+        new = self.after.splitlines(keepends=True)
+        label = "/dev/null" if self.before is None else f"a/{name}"
+        return "".join(difflib.unified_diff(old, new, label, f"b/{name}"))
+
+
+def apply(changes: list[Change], root: Path, *, dry_run: bool = False) -> str:
+    """Write every change (or, with `dry_run`, only return their diff). Call under `locked`."""
+    diff = "".join(change.diff(root) for change in changes)
+    if dry_run:
+        return diff
+    for change in changes:
+        now = change.path.read_bytes() if change.path.exists() else None
+        if now != change.before:
+            raise WriteRefused(
+                f"{change.path} changed on disk while thidua was working; nothing was written."
+                " Run the command again"
+            )
+    for change in changes:
+        write_atomic(change.path, change.after)
+    return diff
