@@ -254,9 +254,14 @@ class RotationCustom(StrEnum):
 
 
 class Rotation(Record):
-    """The cluster's custom for naming next year's chair (cụm trưởng) and deputy (cụm phó)."""
+    """The cluster's custom for naming next year's chair (cụm trưởng) and deputy (cụm phó).
+
+    `custom` is tried first, then each of `fallback` until one gives an answer. The agreed `order`
+    defaults to the order of the members in cluster.yaml.
+    """
 
     custom: RotationCustom
+    fallback: list[RotationCustom] = []
     order: list[Slug] = []
     note: Text | None = None
 
