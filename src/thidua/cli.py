@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from thidua.repository import Repository
+    from thidua.writes import Change
 
 from thidua import __version__
 
@@ -142,6 +148,56 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _valid(data: Path, action: str) -> Repository:
+    """The repository at `data` if it passes `check`; otherwise print its errors and stop."""
+    from thidua.checks import check_repository
+    from thidua.findings import Severity
+    from thidua.output import write_text
+    from thidua.repository import load
+
+    findings, files = check_repository(data)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        write_text(errors, files, str(data), sys.stderr)
+        raise _fail(f"the records in {data} have errors (above); fix them, then {action}")
+    return load(data)[0]
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    from thidua.tables import CellError, parse_date
+
+    try:
+        return parse_date(value)
+    except CellError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", help="The date: 2025-03-12 or 12/03/2025.", show_default=False),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Show the change as a diff and write nothing.")
+]
+
+
+def _write(changes: list[Change], data: Path, dry_run: bool) -> None:
+    from thidua.writes import WriteRefused, apply
+
+    try:
+        diff = apply(changes, data, dry_run=dry_run)
+    except WriteRefused as exc:
+        raise _fail(str(exc)) from None
+    if dry_run:
+        sys.stdout.write(diff)
+        print("(dry run: nothing was written)", file=sys.stderr)
+    else:
+        for change in changes:
+            print(f"wrote {change.path}", file=sys.stderr)
+
+
 @app.command()
 def summarize(
     year: Annotated[int, typer.Argument(help="The emulation year to sum up, e.g. 2023.")],
@@ -242,3 +298,270 @@ def _template_line(exc: BaseException, template: Path) -> str:
             line = f":{tb.tb_lineno}"
         tb = tb.tb_next
     return line
+
+
+@app.command()
+def rotate(
+    year: Annotated[
+        int, typer.Argument(help="The year whose chair and deputy to name, e.g. 2025.")
+    ],
+    data: DataOption = Path("data"),
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Record the proposal (or --chair/--deputy).")
+    ] = False,
+    chair: Annotated[
+        str | None, typer.Option(help="The chair the conference chose.", show_default=False)
+    ] = None,
+    deputy: Annotated[
+        str | None, typer.Option(help="The deputy the conference chose.", show_default=False)
+    ] = None,
+    when: DateOption = None,
+    place: Annotated[
+        str | None, typer.Option(help="Where the handover took place.", show_default=False)
+    ] = None,
+    ref: Annotated[
+        str | None,
+        typer.Option(help="The minutes or decision that records it.", show_default=False),
+    ] = None,
+    how: Annotated[
+        str | None, typer.Option(help="How they were chosen (bầu, suy tôn, …).", show_default=False)
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace the year's recorded leadership.")
+    ] = False,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Propose YEAR's chair (cụm trưởng) and deputy (cụm phó) by the cluster's custom, and record them.
+
+    Without --yes it only shows the proposal and why. --chair/--deputy record the conference's own
+    choice instead. A year that already has leadership is refused unless --replace.
+
+    Example: thidua rotate 2025 --yes --date 2025-03-12 --place "Nam Định" --ref "Biên bản hội nghị"
+    """
+    from thidua.names import match_member
+    from thidua.recording import leadership_change
+    from thidua.rotation import CUSTOM_VI, propose
+    from thidua.writes import locked
+
+    with locked(data) if yes or dry_run else nullcontext():
+        repo = _valid(data, "rotate")
+        cluster = repo.cluster.model
+        existing = repo.years.get(year)
+        if existing is not None and existing.leadership is not None and not replace:
+            lead = existing.leadership.model
+            raise _fail(
+                f"{year} already has leadership (chair {lead.chair}, deputy {lead.deputy or '—'});"
+                " add --replace to replace it"
+            )
+        proposal = propose(repo, year)
+        for reason in proposal.reasons:
+            print(f"  {reason}")
+        chosen_chair, chosen_deputy = proposal.chair, proposal.deputy
+        try:
+            if chair is not None:
+                chosen_chair = match_member(cluster.members, chair, year)
+            if deputy is not None:
+                chosen_deputy = match_member(cluster.members, deputy, year)
+        except LookupError as exc:
+            raise _fail(str(exc)) from None
+        if chosen_chair is None:
+            raise _fail(
+                f"no chair can be proposed for {year}; give the conference's choice with --chair"
+            )
+        for role, member in (("chair", chosen_chair), ("deputy", chosen_deputy)):
+            if member is not None and not member.active_in(year):
+                raise _fail(f"the {role} {member.id} is not a member in {year}")
+        if chosen_deputy is not None and chosen_deputy.id == chosen_chair.id:
+            raise _fail(f"{chosen_chair.id} cannot be both chair and deputy")
+        print(
+            f"{year}: chair {chosen_chair.id} ({chosen_chair.as_of(year)[0]}),"
+            f" deputy {chosen_deputy.id + ' (' + chosen_deputy.as_of(year)[0] + ')' if chosen_deputy else '—'}"
+        )
+        if not (yes or dry_run):
+            print("Nothing was recorded: add --yes to record it.", file=sys.stderr)
+            return
+        conference_choice = chair is not None or deputy is not None
+        if how is None:
+            how = (
+                "bầu tại hội nghị"
+                if conference_choice or proposal.custom is None
+                else CUSTOM_VI[proposal.custom]
+            )
+        before = repo.years.get(year - 1)
+        previous_chair = before.leadership.model.chair if before and before.leadership else None
+        change = leadership_change(
+            data,
+            year,
+            chair=chosen_chair.id,
+            deputy=chosen_deputy.id if chosen_deputy else None,
+            how=how,
+            when=_date(when),
+            ref=ref,
+            handover_from=previous_chair,
+            place=place,
+        )
+        _write([change], data, dry_run)
+
+
+@app.command()
+def leaders(data: DataOption = Path("data")) -> None:
+    """Print the history of chairs (cụm trưởng) and deputies (cụm phó), as a Markdown table.
+
+    Example: thidua leaders --data data
+    """
+    from thidua.formatting import md, short_date
+
+    repo = _valid(data, "list the leaders")
+    by_id = {m.id: m for m in repo.cluster.model.members}
+
+    def name(member_id: str | None, year: int) -> str:
+        return md(by_id[member_id].as_of(year)[0]) if member_id in by_id else "—"
+
+    print("| Năm | Cụm trưởng | Cụm phó | Cách chọn | Bàn giao |")
+    print("|---|---|---|---|---|")
+    for year in sorted(repo.years):
+        record = repo.years[year].leadership
+        if record is None:
+            continue
+        lead = record.model
+        handover = ""
+        if lead.handover:
+            parts = [name(lead.handover.from_, year - 1)]
+            if lead.handover.date:
+                parts.append(short_date(lead.handover.date))
+            if lead.handover.place:
+                parts.append(md(lead.handover.place))
+            handover = ", ".join(parts)
+        how = md(lead.chosen.how) if lead.chosen else ""
+        print(
+            f"| {year} | {name(lead.chair, year)} | {name(lead.deputy, year)} | {how} | {handover} |"
+        )
+
+
+@app.command(name="sign-pledge")
+def sign_pledge(
+    year: Annotated[int, typer.Argument(help="The pledge's year.")],
+    member: Annotated[
+        str | None,
+        typer.Option(help="The member: its id or name (Nam Định, nam dinh).", show_default=False),
+    ] = None,
+    signer: Annotated[
+        str | None, typer.Option(help="The signer's name.", show_default=False)
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option(help="The signer's title.", show_default=False)
+    ] = None,
+    when: DateOption = None,
+    from_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-csv",
+            help="A CSV of signatures (member,signer,title,date): all or nothing.",
+            show_default=False,
+        ),
+    ] = None,
+    data: DataOption = Path("data"),
+    dry_run: DryRunOption = False,
+) -> None:
+    """Record a member's signature on the YEAR pledge (ký giao ước thi đua).
+
+    Refuses an unknown or inactive member, a second signature, an empty name, a date outside YEAR.
+    The date defaults to today.
+
+    Example: thidua sign-pledge 2025 --member "Nam Định" --signer "Nguyễn Văn A" --title "Phó Chủ tịch UBND tỉnh"
+    """
+    from thidua.pledges import PledgeError, signature, signatures_from_csv, state
+    from thidua.recording import signatures_change
+    from thidua.writes import locked
+
+    if (from_csv is None) == (member is None):
+        raise typer.BadParameter("give either --member (with --signer and --title) or --from-csv")
+    with locked(data):
+        repo = _valid(data, "sign")
+        try:
+            current = state(repo, year)
+            taken = {s.member for s in current.pledge.signatures}
+            today = date.today()
+            if from_csv is not None:
+                signatures = signatures_from_csv(repo, year, from_csv, taken, _date(when) or today)
+            else:
+                signatures = [
+                    signature(repo, year, member, signer, title, _date(when) or today, taken)
+                ]  # type: ignore[arg-type]
+        except PledgeError as exc:
+            raise _fail(str(exc)) from None
+        _write([signatures_change(data, year, current.pledge, signatures)], data, dry_run)
+
+
+@app.command()
+def pledge(
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            help="YEAR to show who has signed, or 'new YEAR' to start a pledge.", show_default=False
+        ),
+    ],
+    data: DataOption = Path("data"),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the pledge document (Markdown) to this file.",
+            show_default=False,
+        ),
+    ] = None,
+    when: DateOption = None,
+    place: Annotated[
+        str | None, typer.Option(help="Where it is signed (with 'new').", show_default=False)
+    ] = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Show who has signed the YEAR pledge and who has not; 'new YEAR' starts a pledge.
+
+    'pledge new YEAR' copies the bases, movements and criteria of the latest earlier pledge.
+    --output writes the pledge document (Markdown, with the national header and a signature table).
+
+    Example: thidua pledge 2024 --output giao-uoc-2024.md
+    """
+    from thidua.pledges import PledgeError, new_pledge, state
+
+    if len(args) == 2 and args[0] == "new" and args[1].isdigit():
+        year = int(args[1])
+        from thidua.recording import new_pledge_change
+        from thidua.writes import locked
+
+        with locked(data):
+            repo = _valid(data, "start the pledge")
+            if (data / str(year) / "pledge.yaml").exists():
+                raise _fail(f"{year}/pledge.yaml exists already")
+            members = [m.id for m in repo.cluster.model.members if m.active_in(year)]
+            change = new_pledge_change(
+                data, year, new_pledge(repo, year, _date(when), place), members
+            )
+            _write([change], data, dry_run)
+        return
+    if len(args) != 1 or not args[0].isdigit():
+        raise typer.BadParameter(
+            "give a year (thidua pledge 2024) or 'new' and a year (thidua pledge new 2025)"
+        )
+    year = int(args[0])
+    repo = _valid(data, "show the pledge")
+    try:
+        current = state(repo, year)
+    except PledgeError as exc:
+        raise _fail(str(exc)) from None
+    total = len(current.signed) + len(current.unsigned)
+    print(f"Pledge {year}: {len(current.signed)} of {total} members have signed.")
+    for m, sig in current.signed:
+        print(
+            f"  signed      {m.id:<20} {sig.date.isoformat()}  {sig.signer or '(name not recorded)'}, {sig.title}"
+        )
+    for m in current.unsigned:
+        print(f"  not signed  {m.id:<20} {m.as_of(year)[0]}")
+    if output is not None:
+        from thidua.pledge_document import render_pledge
+        from thidua.writes import write_atomic
+
+        write_atomic(output, render_pledge(repo, current))
+        print(f"wrote {output}", file=sys.stderr)

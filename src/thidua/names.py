@@ -12,6 +12,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -37,3 +38,23 @@ def did_you_mean(text: str, candidates: Iterable[str]) -> str:
     """' (did you mean 'x'?)' or nothing."""
     found = suggest(text, candidates)
     return f" (did you mean '{found}'?)" if found and found != text else ""
+
+
+def match_member(members: Iterable[Any], text: str, year: int) -> Any:
+    """The member that `text` names, matched forgivingly by id or by its name in `year`.
+
+    'Nam Định', 'nam dinh', 'NAM-DINH' and 'nam-dinh' all find Nam Định. Raises `LookupError` with
+    a message for a person when no member, or more than one, matches.
+    """
+    key = fold(text)
+    members = list(members)
+    found = [m for m in members if key in (fold(m.id), fold(m.as_of(year)[0]), fold(m.name))]
+    if len(found) > 1:
+        active = [m for m in found if m.active_in(year)]
+        found = active if len(active) == 1 else found
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise LookupError(f"'{text}' could be {', '.join(m.id for m in found)}; give the id")
+    hint = did_you_mean(text, [m.id for m in members] + [m.as_of(year)[0] for m in members])
+    raise LookupError(f"'{text}' is not a member of the cluster{hint}")

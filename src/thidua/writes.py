@@ -2,8 +2,10 @@
 
 - A write goes to a temporary file in the same folder, is flushed and synced to disk, then renamed
   over the target in one step: an interrupted write leaves the old file whole.
-- Commands that change records hold a lock on the data folder (`.thidua.lock`) from the moment they
-  read until they have written, so two people signing at the same moment both get their signature.
+- Commands that change records hold a lock on the data folder from the moment they read until they
+  have written, so two people signing at the same moment both get their signature. The lock file
+  lives in the system's temporary folder, named after the data folder's path, so that the data
+  folder (a git repository) never gains a stray file.
 - A file that changed on disk after it was read (an editor saving it) is not overwritten.
 - `--dry-run` shows the change as a diff and writes nothing.
 """
@@ -11,6 +13,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -18,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-LOCK_NAME = ".thidua.lock"
 LOCK_TIMEOUT = 30.0
 
 
@@ -27,7 +29,8 @@ class WriteRefused(Exception):
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8) atomically."""
+    """Replace `path` with `text` (UTF-8) atomically, creating its folder if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
@@ -41,18 +44,27 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def lock_path(root: Path) -> Path:
+    """The lock file of a data folder: in the temporary folder, one per folder path."""
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"thidua-{digest}.lock"
+
+
 @contextmanager
 def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the data folder's write lock; refuse if another command holds it for `timeout` s."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str(root / LOCK_NAME))
+    if not root.is_dir():  # nothing to lock; reading the records will say the folder is missing
+        yield
+        return
+    lock = FileLock(str(lock_path(root)))
     try:
         lock.acquire(timeout=timeout)
     except Timeout:
         raise WriteRefused(
             f"another thidua command has been writing in {root} for {timeout:.0f} s;"
-            f" try again when it is done (or delete {root / LOCK_NAME} if none is running)"
+            " try again when it is done"
         ) from None
     try:
         yield
@@ -73,7 +85,11 @@ class Change:
         return cls(path, path.read_bytes() if path.exists() else None, after)
 
     def diff(self, root: Path) -> str:
-        name = self.path.relative_to(root).as_posix() if self.path.is_relative_to(root) else str(self.path)
+        name = (
+            self.path.relative_to(root).as_posix()
+            if self.path.is_relative_to(root)
+            else str(self.path)
+        )
         old = (self.before or b"").decode("utf-8-sig").splitlines(keepends=True)
         new = self.after.splitlines(keepends=True)
         label = "/dev/null" if self.before is None else f"a/{name}"

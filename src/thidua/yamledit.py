@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -73,13 +74,50 @@ _PLAIN = re.compile(r"[\w][\w .,/()'%+-]*")
 
 
 def scalar(value: Any) -> str:
-    """A value as a YAML scalar that reads back as the same text: plain where that is safe."""
+    """A value as a YAML scalar that reads back as the same text: plain where that is safe,
+    else double-quoted with every character YAML does not allow raw escaped."""
     if value is None:
         return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | Decimal):
+        return str(value)
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     if _PLAIN.fullmatch(text) and resolve_plain(text) == text and not text.endswith(" "):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _escape(json.dumps(text, ensure_ascii=False))
+
+
+def _escape(quoted: str) -> str:
+    """Escape, inside a double-quoted scalar, the characters YAML refuses raw (DEL, C1, …)."""
+    out = []
+    for ch in quoted:
+        code = ord(ch)
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return "".join(out)
+
+
+def flow(value: dict[str, Any]) -> str:
+    """A mapping as a YAML flow mapping, every value quoted (plain text cannot hold ',' there)."""
+    return (
+        "{" + ", ".join(f"{k}: {_flow_scalar(v)}" for k, v in value.items() if v is not None) + "}"
+    )
+
+
+def _flow_scalar(value: Any) -> str:
+    text = scalar(value)
+    return (
+        text
+        if text.startswith('"') or isinstance(value, int | Decimal | bool)
+        else json.dumps(text, ensure_ascii=False)
+    )
 
 
 def block(data: dict[str, Any], indent: int) -> list[str]:
@@ -123,17 +161,29 @@ def append_item(text: str, key: str, item: dict[str, Any]) -> str:
         first = entry.items[0]
         line_start = text.rfind("\n", 0, first) + 1
         dash = text.rfind("-", line_start, first)
-        indent = dash - line_start if dash >= 0 else 2
         where = _line_end(text, max(entry.value_end - 1, entry.value_start))
-        lines = block({"_": [item]}, indent - 2)[1:]
-        head = _ensure_newline(text[:where])
-        return head + "\n".join(lines) + "\n" + text[where:]
-    lines = block({key: [item]}, 0)
+        return (
+            _ensure_newline(text[:where])
+            + "".join(line + "\n" for line in _item_lines(item, dash - line_start))
+            + text[where:]
+        )
+    if entry is not None and not entry.block and text[entry.value_start] == "[":
+        close = text.rindex("]", entry.value_start, entry.value_end)
+        if text[entry.value_start + 1 : close].strip():  # a flow list with items: stay in flow
+            return text[:close] + ", " + flow(item) + text[close:]
+    lines = [f"{key}:", *_item_lines(item, 2)]
     if entry is None:
-        return _ensure_newline(text) + "\n".join(lines) + "\n"
+        return _ensure_newline(text) + "".join(line + "\n" for line in lines)
     # `key:` with nothing, null or [] after it: put the block in place of that value
     end = _line_end(text, max(entry.value_end - 1, entry.value_start))
-    return text[: entry.key_start] + "\n".join(lines) + "\n" + text[end:]
+    return text[: entry.key_start] + "".join(line + "\n" for line in lines) + text[end:]
+
+
+def _item_lines(item: dict[str, Any], dash: int) -> list[str]:
+    """A mapping as one item of a block sequence whose dashes stand at column `dash`."""
+    lines = block(item, dash + 2)
+    lines[0] = " " * dash + "- " + lines[0].lstrip()
+    return lines
 
 
 def set_key(text: str, key: str, value: Any) -> str:
