@@ -116,8 +116,9 @@ def test_legacy_encoding_in_csv(repo):
 
 
 def test_field_offset_counts_quoted_cells():
-    assert field_offset('a,"b,c",d', 2, ",") == (0, 9)
-    assert field_offset('a,"x\ny",z', 2, ",") == (1, 4)
+    assert field_offset(["a", "b,c", "d"], 2, ",") == (0, 9)
+    assert field_offset(["a", "x\ny", "z"], 2, ",") == (1, 4)
+    assert field_offset(["a", 'say "hi"', "z"], 2, ",") == (0, 16)
 
 
 def test_thousands_dot_in_a_whole_figure(repo):

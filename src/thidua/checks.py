@@ -18,7 +18,7 @@ from thidua.names import did_you_mean, suggest
 
 if TYPE_CHECKING:
     from thidua.repository import Repository, Year
-    from thidua.tables import Row, Table
+    from thidua.tables import Batch, Row, Table
 
 
 class Members:
@@ -193,7 +193,7 @@ def check_pledge(repo: Repository, year: Year, today: date) -> Iterator[Finding]
 
 def indicator_row_checks(
     cluster: Cluster, year: int, seen: dict[str, int]
-) -> Callable[[Table, Row], Iterator[Finding]]:
+) -> Callable[[Table, Row], Iterable[Finding]]:
     """member-unknown, member-inactive, indicator-row-duplicate, value-out-of-bounds: each row
     names an active member once, and each figure lies inside its indicator's bounds. The first line
     of each member's row is recorded in `seen`."""
@@ -275,21 +275,60 @@ def check_indicator_rows(
 # --- awards.csv ------------------------------------------------------------------------------
 
 
-def award_row_checks(cluster: Cluster, year: int) -> Callable[[Table, Row], Iterator[Finding]]:
+def award_row_checks(cluster: Cluster, year: int) -> Callable[[Table, Batch], list[Finding]]:
     """member-unknown, member-inactive, award-type-unknown, award-recipient, award-decision:
     each award names a known type and a member of that year, fits who the type is for, and a
-    decided award says by which decision."""
+    decided award says by which decision.
+
+    A ledger may hold a million rows: each batch is screened with set operations, and only the
+    rows that may be wrong are looked at one by one."""
     members = Members(cluster)
+    active = {m.id for m in members.active(year)}
     types = {t.id: t for t in cluster.award_types}
+    fits = {
+        t.id: {"collective", "individual"} if t.recipients == "both" else {str(t.recipients)}
+        for t in cluster.award_types
+    }
     names = list(types) + [t.title for t in cluster.award_types]
     names += [a for t in cluster.award_types for a in t.aliases]
     by_name = {t.title: t.id for t in cluster.award_types}
     by_name |= {a: t.id for t in cluster.award_types for a in t.aliases}
+    first_day = date(year, 1, 1)
 
-    def check(table: Table, row: Row) -> Iterator[Finding]:
+    def check(table: Table, batch: Batch) -> list[Finding]:
+        """Screen a batch with set operations; look at a row in detail only if it may be wrong."""
+        v = batch.values
+        absent = [None] * len(batch)
+        members_, awards, kinds = v.get("member", absent), v["award"], v.get("recipient_kind")
+        suspects: set[int] = set()
+        if not active.issuperset(filter(None, members_)):
+            suspects.update(k for k, m in enumerate(members_) if m is not None and m not in active)
+        if not fits.keys() >= set(awards):
+            suspects.update(k for k, a in enumerate(awards) if a not in fits)
+        if kinds is not None:
+            for award, kind in set(zip(awards, kinds, strict=True)):
+                if kind is not None and award in fits and kind not in fits[award]:
+                    suspects.update(
+                        k
+                        for k, pair in enumerate(zip(awards, kinds, strict=True))
+                        if pair == (award, kind)
+                    )
+        dates = v.get("decision_date")
+        if dates is not None and min(filter(None, dates), default=first_day) < first_day:
+            suspects.update(k for k, d in enumerate(dates) if d is not None and d < first_day)
+        scopes = v.get("scope")
+        if scopes is not None and "cluster" in scopes:
+            suspects.update(k for k, scope in enumerate(scopes) if scope == "cluster")
+        found: list[Finding] = []
+        for k in sorted(suspects):
+            found.extend(problems(table, batch.row(k)))
+        return found
+
+    def problems(table: Table, row: Row) -> Iterator[Finding]:
         v = row.values
-        if v.get("member") is not None:
-            yield from members.check(v["member"], year, table.position(row, "member"), "member")
+        member = v.get("member")
+        if member is not None and member not in active:
+            yield from members.check(member, year, table.position(row, "member"), "member")
         award = v.get("award")
         if award is not None and award not in types:
             near = suggest(award, names)
@@ -301,7 +340,7 @@ def award_row_checks(cluster: Cluster, year: int) -> Callable[[Table, Row], Iter
             )
         elif award is not None and v.get("recipient_kind") is not None:
             allowed = types[award].recipients
-            if allowed != "both" and v["recipient_kind"] != allowed:
+            if v["recipient_kind"] not in fits[award]:
                 yield error(
                     "award-recipient",
                     table.position(row, "recipient_kind"),
@@ -309,7 +348,11 @@ def award_row_checks(cluster: Cluster, year: int) -> Callable[[Table, Row], Iter
                 )
         if v.get("status") != "proposed":
             decided = v.get("decision_date")
-            if decided is None and v.get("decision_number") is None and v.get("scope") == "cluster":
+            if (
+                decided is None
+                and not table.raw(row, "decision_number")
+                and v.get("scope") == "cluster"
+            ):
                 yield warning(
                     "award-decision",
                     table.position(row, "status"),

@@ -1,9 +1,10 @@
 """A streaming CSV reader that knows where each cell stood.
 
-Rows are read one at a time (a ledger may hold a million of them), decoded as UTF-8 with or without
-Excel's byte-order mark, NFC-normalised, and given the line they start on. The character column of a
-cell is worked out only when a finding needs it. A file that is not UTF-8 is reported with the line of
-the first bad byte and its likely legacy encoding; a file that is not text at all is refused.
+Rows are read one at a time (a ledger may hold a million of them) by the C `csv` module straight from
+the decoded file, with or without Excel's byte-order mark, and each row carries the line it starts on.
+The column of a cell is worked out only when a finding needs it, from the cells of its row. A file
+that is not UTF-8 is reported with the line of the first bad byte and its likely legacy encoding; a
+file that is not text at all is refused. Text is NFC-normalised by the parsers that read it.
 
 Excel set to Vietnamese writes ';' between cells (the comma being the decimal mark there): the header
 line decides which separator a file uses.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from thidua.findings import FileProblem, Position, error
@@ -30,50 +31,37 @@ from thidua.textfile import (
 
 csv.field_size_limit(1024 * 1024)
 
-
-@dataclass(slots=True)
-class CsvRow:
-    line: int
-    cells: list[str]
+_NEEDS_QUOTES = frozenset('",;\r\n')
 
 
-class _Lines:
-    """Feeds lines to `csv.reader`, counting them and keeping the raw text of the current record."""
-
-    __slots__ = ("count", "file", "record")
-
-    def __init__(self, file: io.TextIOWrapper) -> None:
-        self.file = file
-        self.count = 0
-        self.record: list[str] = []
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        line = nfc(next(self.file))
-        self.count += 1
-        self.record.append(line)
-        return line
+def _breaks(cell: str) -> int:
+    return cell.count("\n") + cell.count("\r") - cell.count("\r\n")
 
 
-def field_offset(record: str, index: int, delimiter: str) -> tuple[int, int]:
-    """(line offset, 1-based column) of field `index` in the raw text of one CSV record."""
-    line, col, field, quoted, start_of_field = 0, 1, 0, False, True
-    for ch in record.rstrip("\r\n"):
-        if field == index:
-            return line, col
-        if ch == '"' and (quoted or start_of_field):
-            quoted = not quoted
-        elif ch == delimiter and not quoted:
-            field += 1
-            start_of_field = True
-            col += 1
-            continue
-        elif ch == "\n":
-            line, col = line + 1, 0
-        start_of_field = False
-        col += 1
+def _starts(rows: list[list[str]], done: int) -> list[int]:
+    """The line each row starts on, when some cells hold line breaks."""
+    lines = []
+    line = done + 1
+    for row in rows:
+        lines.append(line)
+        line += 1 + sum(map(_breaks, row))
+    return lines
+
+
+def field_offset(cells: list[str], index: int, delimiter: str) -> tuple[int, int]:
+    """(line offset, 1-based column) of cell `index` of a row, counting the quotes a cell needs
+    (a cell that holds the separator, a quote or a line break) the way spreadsheets write them."""
+    line, col = 0, 1
+    for cell in cells[:index]:
+        quoted = delimiter in cell or not _NEEDS_QUOTES.isdisjoint(cell)
+        text = f'"{cell.replace(chr(34), chr(34) * 2)}"' if quoted else cell
+        breaks = text.count("\n")
+        if breaks:
+            line += breaks
+            col = len(text) - text.rfind("\n")
+        else:
+            col += len(text)
+        col += 1  # the separator
     return line, col
 
 
@@ -94,33 +82,40 @@ class CsvFile:
         first_line = head[self._skip :].split(b"\n", 1)[0]
         self.delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
         self.header: list[str] = []
-        self._lines: _Lines | None = None
-        self._records: dict[int, str] = {}
 
-    def rows(self) -> Iterator[CsvRow]:
-        """The header is read first (into `header`), then each non-blank row is yielded."""
+    def batches(self, size: int = 4096) -> Iterator[tuple[list[int], list[list[str]]]]:
+        """The header is read first (into `header`), then the non-blank rows come in batches of
+        (line numbers, rows). The C reader takes a batch at a time; line numbers are worked out
+        from the lines it has read, which needs a look inside the cells only when a batch holds a
+        cell with a line break."""
         with self.path.open("rb") as raw:
             raw.seek(self._skip)
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            lines = self._lines = _Lines(text)
-            reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+            reader = csv.reader(text, delimiter=self.delimiter, strict=True)
             try:
                 header = next(reader, None)
                 if header is None:
                     raise FileProblem(error("file-empty", Position(self.rel), "the file is empty"))
                 self.header = [nfc(h).strip() for h in header]
-                self._records[1] = "".join(lines.record)
+                done = reader.line_num
                 while True:
-                    start = lines.count + 1
-                    lines.record = []
-                    cells = next(reader, None)
-                    if cells is None:
+                    rows = list(islice(reader, size))
+                    if not rows:
                         return
-                    if any(c.strip() for c in cells):
-                        self._records[start] = "".join(lines.record)
-                        if len(self._records) > 64:
-                            self._records.pop(next(iter(self._records)))
-                        yield CsvRow(start, cells)
+                    if reader.line_num - done == len(rows):
+                        lines = list(range(done + 1, reader.line_num + 1))
+                    else:
+                        lines = _starts(rows, done)
+                    done = reader.line_num
+                    if not all(rows) or not all(map(any, rows)):
+                        kept = [
+                            (n, r)
+                            for n, r in zip(lines, rows, strict=True)
+                            if any(c.strip() for c in r)
+                        ]
+                        lines, rows = [n for n, _ in kept], [r for _, r in kept]
+                    if rows:
+                        yield lines, rows
             except UnicodeDecodeError:
                 data = self.path.read_bytes()
                 try:
@@ -132,16 +127,18 @@ class CsvFile:
                 raise FileProblem(
                     error(
                         "csv-syntax",
-                        Position(self.rel, lines.count, 1),
+                        Position(self.rel, reader.line_num, 1),
                         f"CSV syntax: {exc}; check the quotes on this line"
                         ' (a cell that holds a quote or a line break must be inside "…")',
                     )
                 ) from None
 
-    def position(self, line: int, index: int) -> Position:
-        """Where field `index` of the record starting at `line` stands, as exactly as is known."""
-        record = self._records.get(line)
-        if record is None:
-            return Position(self.rel, line, 1)
-        dl, col = field_offset(record, index, self.delimiter)
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """The non-blank rows one at a time, as (line, cells)."""
+        for lines, rows in self.batches():
+            yield from zip(lines, rows, strict=True)
+
+    def position(self, line: int, index: int, cells: list[str]) -> Position:
+        """Where cell `index` of the row starting at `line` stands."""
+        dl, col = field_offset(cells, index, self.delimiter)
         return Position(self.rel, line + dl, col)

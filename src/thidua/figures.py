@@ -7,7 +7,7 @@ range, weighted mean, share), with exact decimal arithmetic, and carries what it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
@@ -252,22 +252,12 @@ class AwardCount:
 
     award: str
     title: str
-    title_en: str | None = None
-    total: int = 0
-    collective: int = 0
-    individual: int = 0
-    lines: list[int] = field(default_factory=list)
-    members: dict[str, int] = field(default_factory=dict)
-
-    def add(self, row: AwardRow) -> None:
-        self.total += row.count
-        if row.recipient_kind == "collective":
-            self.collective += row.count
-        elif row.recipient_kind == "individual":
-            self.individual += row.count
-        if row.member:
-            self.members[row.member] = self.members.get(row.member, 0) + row.count
-        self.lines.append(row.line)
+    title_en: str | None
+    total: int
+    collective: int
+    individual: int
+    members: dict[str, int]
+    lines: Sequence[int]
 
 
 @dataclass(slots=True)
@@ -283,6 +273,7 @@ class Awards:
 
 
 def award_counts(repo: Repository, year: int) -> Awards:
+    """The year's award ledger counted by bucket and award type, in the order of cluster.yaml."""
     assert repo.cluster is not None
     current = repo.years.get(year)
     awards = Awards(current.awards_file if current else None)
@@ -290,18 +281,19 @@ def award_counts(repo: Repository, year: int) -> Awards:
         return awards
     types = {t.id: t for t in repo.cluster.model.award_types}
     order = {t.id: i for i, t in enumerate(repo.cluster.model.award_types)}
-    groups: dict[tuple[str, str], AwardCount] = {}
-    for row in current.awards:
-        bucket = "proposed" if row.status == "proposed" else row.scope
-        key = (bucket, row.award)
-        if key not in groups:
-            kind = types.get(row.award)
-            groups[key] = AwardCount(
-                row.award, kind.title if kind else row.award, kind.title_en if kind else None
+    for (bucket, award), g in sorted(current.awards.items(), key=lambda kv: order.get(kv[0][1], 0)):
+        kind = types.get(award)
+        getattr(awards, bucket).append(
+            AwardCount(
+                award,
+                kind.title if kind else award,
+                kind.title_en if kind else None,
+                g.total,
+                g.collective,
+                g.individual,
+                g.members,
+                g.lines,
             )
-        groups[key].add(row)
-        if bucket == "cluster":
-            awards.cluster_rows.append(row)
-    for (bucket, _award), count in sorted(groups.items(), key=lambda kv: order.get(kv[0][1], 0)):
-        getattr(awards, bucket).append(count)
+        )
+    awards.cluster_rows = list(current.cluster_awards)
     return awards

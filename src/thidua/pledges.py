@@ -118,8 +118,8 @@ def signatures_from_csv(
     if missing:
         raise PledgeError(f"{path}: the header lacks the column(s) {', '.join(sorted(missing))}")
     out, problems = [], []
-    for row in rows:
-        cells = dict(zip(header, row.cells, strict=False))
+    for line, row in rows:
+        cells = dict(zip(header, row, strict=False))
         try:
             when = parse_date(cells["date"]) if cells.get("date", "").strip() else today
             out.append(
@@ -134,7 +134,7 @@ def signatures_from_csv(
                 )
             )
         except (PledgeError, ValueError) as exc:
-            problems.append(f"{path}:{row.line}: {exc}")
+            problems.append(f"{path}:{line}: {exc}")
     if problems:
         raise PledgeError("nothing was recorded:\n" + "\n".join(problems))
     if not out:

@@ -8,7 +8,8 @@ files skip what is missing, so one mistake is reported once, where it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from thidua.csvfile import CsvFile
 from thidua.findings import FileProblem, Finding, Position, error, warning
 from thidua.models import Cluster, Conference, Leadership, Pledge, Record
 from thidua.names import did_you_mean
-from thidua.tables import AWARD_COLUMNS, Row, Table, indicator_columns
+from thidua.tables import AWARD_COLUMNS, Batch, Row, Table, indicator_columns
 from thidua.textfile import read_text
 from thidua.validation import validation_findings
 from thidua.yamlfile import YamlDocument, load_yaml
@@ -64,6 +65,20 @@ class AwardRow:
 
 
 @dataclass(slots=True)
+class AwardGroup:
+    """Awards of one type in one bucket (member, cluster, chair, proposed), counted as the ledger is
+    read: a ledger of a million rows is never held in memory."""
+
+    bucket: str
+    award: str
+    total: int = 0
+    collective: int = 0
+    individual: int = 0
+    members: dict[str, int] = field(default_factory=dict)
+    lines: array = field(default_factory=lambda: array("I"))
+
+
+@dataclass(slots=True)
 class Year:
     year: int
     folder: str
@@ -72,7 +87,8 @@ class Year:
     pledge: Loaded[Pledge] | None = None
     indicators: list[Row] | None = None
     indicators_file: str | None = None
-    awards: list[AwardRow] | None = None
+    awards: dict[tuple[str, str], AwardGroup] | None = None  # by (bucket, award type)
+    cluster_awards: list[AwardRow] = field(default_factory=list)  # the cluster's own, in full
     awards_file: str | None = None
 
 
@@ -201,9 +217,7 @@ def _load_year(repo: Repository, folder: Path) -> list[Finding]:
         repo.files += 1
         year.awards_file = f"{folder.name}/awards.csv"
         table = _table(path, year.awards_file, AWARD_COLUMNS)
-        rows, found = _read(table, checks.award_row_checks(cluster, number))
-        findings += found
-        year.awards = list(_award_rows(rows)) if rows is not None else None
+        findings += _tally(table, checks.award_row_checks(cluster, number), year)
     return findings
 
 
@@ -231,20 +245,64 @@ def _read(
     return rows, table.findings + found
 
 
-def _award_rows(rows: list[Row]) -> Iterator[AwardRow]:
-    for row in rows:
-        v = row.values
-        if v.get("award") is None:
-            continue
-        yield AwardRow(
-            row.line,
-            v.get("member"),
-            v["award"],
-            v.get("count") or 1,
-            v.get("recipient_kind"),
-            v.get("scope") or "member",
-            v.get("status") or "decided",
-            v.get("decision_number"),
-            v.get("decision_date"),
-            v.get("issuer"),
-        )
+def _tally(
+    table: Table | Finding, check: Callable[[Table, Batch], list[Finding]], year: Year
+) -> list[Finding]:
+    """Read the award ledger a batch at a time into `year.awards`, checking each batch."""
+    if isinstance(table, Finding):
+        return [table]
+    groups: dict[tuple[str, str], AwardGroup] = {}
+    found: list[Finding] = []
+    try:
+        for batch in table.batches():
+            found.extend(check(table, batch))
+            v = batch.values
+            n = len(batch)
+            none = [None] * n
+            columns = zip(
+                batch.lines,
+                v["award"],
+                v.get("status", none),
+                v.get("scope", none),
+                v.get("count", none),
+                v.get("recipient_kind", none),
+                v.get("member", none),
+                strict=True,
+            )
+            for k, (line, award, status, scope, count, kind, member) in enumerate(columns):
+                if award is None:
+                    continue
+                scope = scope or "member"
+                bucket = "proposed" if status == "proposed" else scope
+                group = groups.get((bucket, award))
+                if group is None:
+                    group = groups[(bucket, award)] = AwardGroup(bucket, award)
+                count = count or 1
+                group.total += count
+                if kind == "collective":
+                    group.collective += count
+                elif kind == "individual":
+                    group.individual += count
+                if member:
+                    group.members[member] = group.members.get(member, 0) + count
+                group.lines.append(line)
+                if bucket == "cluster":
+                    row = batch.row(k)
+                    year.cluster_awards.append(
+                        AwardRow(
+                            line,
+                            member,
+                            award,
+                            count,
+                            kind,
+                            scope,
+                            status or "decided",
+                            table.raw(row, "decision_number"),
+                            row.values.get("decision_date"),
+                            table.raw(row, "issuer"),
+                        )
+                    )
+    except FileProblem as exc:
+        return [*table.findings, *found, exc.finding]
+    year.awards = groups
+    return table.findings + found

@@ -15,10 +15,13 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from thidua.csvfile import CsvFile, CsvRow
-from thidua.findings import Finding, Severity, error
+from thidua.csvfile import CsvFile
+from thidua.findings import Finding, Position, Severity, error
 from thidua.models import Cluster, _parse_date
 from thidua.names import did_you_mean, fold
+from thidua.textfile import nfc
+
+_Batch = tuple[list[int], list[list[str]]]
 
 
 class CellError(ValueError):
@@ -75,18 +78,47 @@ def parse_count(text: str) -> int:
 def parse_date(text: str) -> date:
     """A date as 2024-03-13 or 13/03/2024."""
     try:
+        if len(text) == 10 and text[4] == "-":
+            return date.fromisoformat(text)
         value = _parse_date(text)
         return value if isinstance(value, date) else date.fromisoformat(text)
     except ValueError:
         raise CellError(f"'{text}' is not a date; write 2024-03-13 or 13/03/2024") from None
 
 
+def fast_ids(texts: list[str]) -> list[str | None]:
+    """A column of ids or codes, when all are ASCII (no normalisation needed)."""
+    if not all(map(str.isascii, texts)):
+        raise ValueError
+    return [t or None for t in texts]
+
+
+def fast_counts(texts: list[str]) -> list[int | None]:
+    values = [int(t) if t else None for t in texts]
+    if not all(map(str.isdigit, filter(None, texts))) or 0 in values:
+        raise ValueError
+    return values
+
+
+def fast_dates(texts: list[str]) -> list[date | None]:
+    values = [date.fromisoformat(t) if t else None for t in texts]
+    if not all(len(t) == 10 for t in texts if t):
+        raise ValueError
+    return values
+
+
+def fast_choice(enum: type[StrEnum]) -> Callable[[list[str]], list[StrEnum | None]]:
+    exact = {e.value: e for e in enum} | {"": None}
+    return lambda texts: [exact[t] for t in texts]
+
+
 def choice(enum: type[StrEnum], aliases: dict[str, StrEnum]) -> Callable[[str], StrEnum]:
     """A parser for one of an enum's values, also accepting Vietnamese words for them."""
     table = {fold(e.value): e for e in enum} | {fold(k): v for k, v in aliases.items()}
+    exact = {e.value: e for e in enum}
 
     def parse(text: str) -> StrEnum:
-        found = table.get(fold(text))
+        found = exact.get(text) or table.get(fold(text))
         if found is None:
             words = ", ".join(e.value for e in enum)
             raise CellError(f"'{text}' is not one of: {words}")
@@ -149,102 +181,178 @@ parse_award_status = choice(
 
 
 def parse_text(text: str) -> str:
-    return text.strip()
+    """Text as written, NFC-normalised."""
+    return text if text.isascii() else nfc(text)
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
-    parse: Callable[[str], Any] = parse_text
+    parse: Callable[[str], Any] | None = parse_text  # None: free text that no check reads
     required: bool = False  # the header must have it
     mandatory: bool = False  # its cells may not be empty
     description: str = ""
+    # Reads a whole column of a batch at once (stripped texts), raising on anything unusual so
+    # that `parse` looks at each cell and says what is wrong.
+    fast: Callable[[list[str]], list[Any]] | None = None
 
 
 @dataclass(slots=True)
 class Row:
-    """A row read against its columns: the parsed values, and where each cell stood."""
+    """A row read against its columns: the parsed values, and its cells for positions."""
 
     line: int
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any]
+    cells: list[str]
+
+
+@dataclass(slots=True)
+class Batch:
+    """Rows read together, their values by column: a ledger is checked a batch at a time."""
+
+    lines: list[int]
+    cells: list[list[str]]
+    values: dict[str, list[Any]]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def row(self, k: int) -> Row:
+        return Row(
+            self.lines[k], {name: column[k] for name, column in self.values.items()}, self.cells[k]
+        )
 
 
 @dataclass(slots=True)
 class Table:
-    """A CSV file read against its columns; rows come out one at a time."""
+    """A CSV file read against its columns; rows come out a batch at a time."""
 
     file: CsvFile
     columns: dict[str, Column]
     findings: list[Finding] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     header_ok: bool = False
+    batch_size: int = 4096
 
-    def position(self, row: Row, column: str):
-        return self.file.position(row.line, self.index.get(column, 0))
+    def position(self, row: Row, column: str) -> Position:
+        """Where a row's cell in `column` stands."""
+        return self.file.position(row.line, self.index.get(column, 0), row.cells)
+
+    def raw(self, row: Row, column: str) -> str | None:
+        """The text of a row's cell in a column that is not parsed (free text), or None."""
+        i = self.index.get(column)
+        if i is None or i >= len(row.cells):
+            return None
+        return parse_text(row.cells[i].strip()) or None
 
     def rows(self) -> Iterator[Row]:
-        """Valid cells are parsed; every problem becomes a finding in `findings`."""
-        stream = self.file.rows()
+        """The rows one at a time; every problem becomes a finding in `findings`."""
+        for batch in self.batches():
+            for k in range(len(batch)):
+                yield batch.row(k)
+
+    def batches(self) -> Iterator[Batch]:
+        """Valid cells are parsed, a column of a batch at a time; every problem becomes a finding."""
+        stream = self.file.batches(self.batch_size)
         first = next(stream, None)
         self.header_ok = self._check_header()
         if not self.header_ok:
             return
-        names = self.file.header
-        width = len(names)
-        parsers = [self.columns.get(name) for name in names]
-        for raw in _chain(first, stream):
-            cells = raw.cells
-            if len(cells) != width:
+        width = len(self.file.header)
+        plan = [
+            (i, c)
+            for i, c in enumerate(self.columns.get(name) for name in self.file.header)
+            if c is not None and c.parse is not None
+        ]
+        for lines, rows in _chain(first, stream):
+            shifted = self._fix_lengths(lines, rows, width)
+            values: dict[str, list[Any]] = {}
+            for i, column in plan:
+                texts = [row[i].strip() for row in rows]
+                parsed = None
+                if column.fast is not None and not (column.mandatory and "" in texts):
+                    try:
+                        parsed = column.fast(texts)
+                    except Exception:  # anything unusual: read cell by cell below
+                        parsed = None
+                if parsed is None:
+                    parsed = self._slow(column, i, texts, lines, rows, shifted)
+                elif shifted and not column.required:
+                    for k in shifted:
+                        parsed[k] = None
+                values[column.name] = parsed
+            yield Batch(lines, rows, values)
+
+    def _fix_lengths(self, lines: list[int], rows: list[list[str]], width: int) -> set[int]:
+        """Pad or cut rows with a wrong number of cells, reporting each; their indexes."""
+        if all(len(row) == width for row in rows):
+            return set()
+        shifted = set()
+        for k, row in enumerate(rows):
+            if len(row) != width:
                 self.findings.append(
                     error(
                         "csv-row-length",
-                        self.file.position(raw.line, min(len(cells), width)),
-                        f"this row has {len(cells)} cells but the header has {width};"
+                        self.file.position(lines[k], min(len(row), width), row),
+                        f"this row has {len(row)} cells but the header has {width};"
                         " check for a missing or extra separator",
                     )
                 )
-                cells = (cells + [""] * width)[:width]
-                # The cells after a missing or extra separator are shifted: read only the
-                # row's key, so that one mistake is reported once.
-                keys = [c if c is not None and c.required else None for c in parsers]
-            else:
-                keys = parsers
-            row = Row(raw.line)
-            for i, (column, cell) in enumerate(zip(keys, cells, strict=True)):
-                if column is None:
-                    continue
-                text = cell.strip()
-                if not text:
-                    if column.mandatory:
-                        self.findings.append(
-                            error(
-                                "field-missing",
-                                self.file.position(raw.line, i),
-                                f"the cell in column '{column.name}' is empty; it must be filled",
-                            )
-                        )
-                    row.values[column.name] = None
-                    continue
-                try:
-                    row.values[column.name] = column.parse(text)
-                except CellError as exc:
+                rows[k] = (row + [""] * width)[:width]
+                shifted.add(k)
+        return shifted
+
+    def _slow(
+        self,
+        column: Column,
+        i: int,
+        texts: list[str],
+        lines: list[int],
+        rows: list[list[str]],
+        shifted: set[int],
+    ) -> list[Any]:
+        """A column of a batch read cell by cell, with a finding for each cell that is wrong.
+
+        In a row with a wrong number of cells only the key columns are read: the other cells are
+        shifted, and one mistake is reported once."""
+        out: list[Any] = []
+        parse = column.parse
+        assert parse is not None
+        for k, text in enumerate(texts):
+            if k in shifted and not column.required:
+                out.append(None)
+                continue
+            if not text:
+                if column.mandatory:
                     self.findings.append(
-                        Finding(
-                            exc.code,
-                            exc.severity,
-                            self.file.position(raw.line, i),
-                            f"column '{column.name}': {exc}",
+                        error(
+                            "field-missing",
+                            self.file.position(lines[k], i, rows[k]),
+                            f"the cell in column '{column.name}' is empty; it must be filled",
                         )
                     )
-                    row.values[column.name] = None
-            yield row
+                out.append(None)
+                continue
+            try:
+                out.append(parse(text))
+            except CellError as exc:
+                self.findings.append(
+                    Finding(
+                        exc.code,
+                        exc.severity,
+                        self.file.position(lines[k], i, rows[k]),
+                        f"column '{column.name}': {exc}",
+                    )
+                )
+                out.append(None)
+        return out
 
     def _check_header(self) -> bool:
         header = self.file.header
         ok = True
         seen: set[str] = set()
         for i, name in enumerate(header):
-            pos = self.file.position(1, i)
+            pos = self.file.position(1, i, header)
             if name in seen:
                 self.findings.append(
                     error("csv-header", pos, f"the column '{name}' appears twice; keep one")
@@ -265,7 +373,7 @@ class Table:
                 self.findings.append(
                     error(
                         "csv-header",
-                        self.file.position(1, 0),
+                        self.file.position(1, 0, header),
                         f"the header lacks the column '{column.name}'",
                     )
                 )
@@ -273,7 +381,7 @@ class Table:
         return ok
 
 
-def _chain(first: CsvRow | None, rest: Iterator[CsvRow]) -> Iterator[CsvRow]:
+def _chain(first: _Batch | None, rest: Iterator[_Batch]) -> Iterator[_Batch]:
     if first is not None:
         yield first
     yield from rest
@@ -287,7 +395,7 @@ FIGURE_SUFFIXES = ("plan", "status", "source")
 def indicator_columns(cluster: Cluster) -> dict[str, Column]:
     """The columns of YEAR/indicators.csv, from the cluster's indicators."""
     columns = [
-        Column("member", required=True, mandatory=True, description="member id"),
+        Column("member", required=True, mandatory=True, description="member id", fast=fast_ids),
         Column("status", parse_status, description="status of the row's figures"),
         Column("source", description="where the row's figures come from"),
         Column("note"),
@@ -312,16 +420,33 @@ def indicator_columns(cluster: Cluster) -> dict[str, Column]:
 AWARD_COLUMNS: dict[str, Column] = {
     c.name: c
     for c in [
-        Column("member", description="member id; empty when not broken down by member"),
-        Column("award", required=True, mandatory=True, description="award type id"),
-        Column("count", parse_count, description="how many (default 1)"),
-        Column("recipient", description="who received it"),
-        Column("recipient_kind", parse_recipient_kind, description="collective or individual"),
-        Column("scope", parse_scope, description="member, cluster or chair (default member)"),
-        Column("status", parse_award_status, description="proposed or decided (default decided)"),
-        Column("decision_number", description="số quyết định"),
-        Column("decision_date", parse_date, description="ngày quyết định"),
-        Column("issuer", description="cơ quan/người ký quyết định"),
-        Column("note"),
+        Column(
+            "member", description="member id; empty when not broken down by member", fast=fast_ids
+        ),
+        Column("award", required=True, mandatory=True, description="award type id", fast=fast_ids),
+        Column("count", parse_count, description="how many (default 1)", fast=fast_counts),
+        Column("recipient", None, description="who received it"),
+        Column(
+            "recipient_kind",
+            parse_recipient_kind,
+            description="collective or individual",
+            fast=fast_choice(RecipientKind),
+        ),
+        Column(
+            "scope",
+            parse_scope,
+            description="member, cluster or chair (default member)",
+            fast=fast_choice(Scope),
+        ),
+        Column(
+            "status",
+            parse_award_status,
+            description="proposed or decided (default decided)",
+            fast=fast_choice(AwardStatus),
+        ),
+        Column("decision_number", None, description="số quyết định"),
+        Column("decision_date", parse_date, description="ngày quyết định", fast=fast_dates),
+        Column("issuer", None, description="cơ quan/người ký quyết định"),
+        Column("note", None),
     ]
 }

@@ -1,0 +1,36 @@
+"""The parsing floor: read every file of a repository with no validation at all.
+
+Every CSV through `csv.reader`, every YAML through libyaml's C loader. `bench/run.py` runs it in a
+fresh process and compares thidua with it.
+
+    python bench/floor.py DATA_DIR [--year YEAR]
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import yaml
+
+
+def read_all(root: Path, year: str | None = None) -> int:
+    rows = 0
+    files = [root / "cluster.yaml"]
+    folders = [root / year] if year else sorted(p for p in root.iterdir() if p.is_dir())
+    for folder in folders:
+        files += sorted(folder.iterdir())
+    for path in files:
+        if path.suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as f:
+                for _ in csv.reader(f):
+                    rows += 1
+        elif path.suffix == ".yaml":
+            yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return rows
+
+
+if __name__ == "__main__":
+    year = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--year" else None
+    print(read_all(Path(sys.argv[1]), year))

@@ -1,0 +1,97 @@
+"""The award ledger is read and checked a batch at a time; the batch size must never change what is
+found or counted. Property tests compare batches of one row with batches of thousands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+
+from conftest import CLUSTER, write_repo
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from thidua import checks
+from thidua.csvfile import CsvFile
+from thidua.models import Cluster
+from thidua.repository import Year, _tally
+from thidua.tables import AWARD_COLUMNS, Table
+from thidua.yamlfile import load_yaml
+
+HEADER = [
+    "member",
+    "award",
+    "count",
+    "recipient",
+    "recipient_kind",
+    "scope",
+    "status",
+    "decision_number",
+    "decision_date",
+]
+cell = {
+    "member": st.sampled_from(["an-giang", "ca-mau", "bac-lieu", "", "nowhere", "An Giang"]),
+    "award": st.sampled_from(["bang-khen", "co-thi-dua-chinh-phu", "Bằng khen", "", "unknown"]),
+    "count": st.sampled_from(["1", "2", "", "0", "x", "١"]),
+    "recipient": st.sampled_from(["Nguyễn Văn A", "Phòng\nhai dòng", 'say "hi"', "a,b", ""]),
+    "recipient_kind": st.sampled_from(
+        ["collective", "individual", "", "tập thể", "cá nhân", "both"]
+    ),
+    "scope": st.sampled_from(["member", "", "cluster", "chair", "cụm"]),
+    "status": st.sampled_from(["decided", "proposed", "", "đề nghị", "maybe"]),
+    "decision_number": st.sampled_from(["", "12/QĐ-UBND"]),
+    "decision_date": st.sampled_from(
+        ["", "2024-03-01", "1/3/2024", "2022-01-01", "31/02/2024", "2024-3-1"]
+    ),
+}
+row = st.fixed_dictionaries(cell).map(lambda d: [d[h] for h in HEADER])
+line = st.one_of(
+    row, row, row, st.just([]), row.map(lambda r: r[:-2]), row.map(lambda r: [*r, "extra"])
+)
+
+
+def read(root: Path, size: int):
+    cluster = Cluster.model_validate(load_yaml(CLUSTER, "c")[0].data)
+    table = Table(
+        CsvFile(root / "2023/awards.csv", "2023/awards.csv"), AWARD_COLUMNS, batch_size=size
+    )
+    year = Year(2023, "2023")
+    found = _tally(table, checks.award_row_checks(cluster, 2023), year)
+    groups = {
+        k: (g.total, g.collective, g.individual, dict(g.members), list(g.lines))
+        for k, g in (year.awards or {}).items()
+    }
+    return sorted((f.code, f.position.line, f.position.column, f.message) for f in found), groups
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(line, max_size=30), st.integers(1, 7))
+def test_batch_size_never_changes_the_result(lines, size):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for cells in lines:
+        writer.writerow(cells)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_repo(Path(tmp), {"2023/awards.csv": out.getvalue()})
+        assert read(root, size) == read(root, 4096)
+
+
+def test_line_numbers_across_batches_with_line_breaks_and_blank_lines(tmp_path):
+    text = (
+        "member,award,recipient\n"
+        'an-giang,bang-khen,"hai\ndòng"\n'
+        "\n"
+        "ca-mau,nowhere,\n"
+        'ca-mau,bang-khen,"ba\r\ndòng\nở đây"\n'
+        "an-giang,unknown,\n"
+    )
+    root = write_repo(tmp_path, {"2023/awards.csv": text})
+    for size in (1, 2, 3, 4096):
+        found, groups = read(root, size)
+        assert [(code, ln) for code, ln, _, _ in found] == [
+            ("award-type-unknown", 5),
+            ("award-type-unknown", 9),
+        ]
+        assert groups[("member", "bang-khen")][4] == [2, 6]
