@@ -59,7 +59,7 @@ def read(root: Path, size: int):
     year = Year(2023, "2023")
     found = _tally(table, checks.award_row_checks(cluster, 2023), year)
     groups = {
-        k: (g.total, g.collective, g.individual, dict(g.members), list(g.lines))
+        k: (g.total, g.collective, g.individual, dict(g.members), g.rows, g.first_lines)
         for k, g in (year.awards or {}).items()
     }
     return sorted((f.code, f.position.line, f.position.column, f.message) for f in found), groups
@@ -94,4 +94,36 @@ def test_line_numbers_across_batches_with_line_breaks_and_blank_lines(tmp_path):
             ("award-type-unknown", 5),
             ("award-type-unknown", 9),
         ]
-        assert groups[("member", "bang-khen")][4] == [2, 6]
+        assert groups[("member", "bang-khen")][4:] == (2, [2, 6])
+
+
+def test_reading_years_in_parallel_finds_and_counts_the_same(tmp_path):
+    import sys
+
+    from conftest import ROOT, TODAY
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    from thidua.checks import run
+    from thidua.repository import load
+
+    root = tmp_path / "repo"
+    generate(root, 10, 6, 4, 2025, 3000, 3)
+    ledger = root / "2023/awards.csv"
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8") + "nowhere,unknown,0,,,,,,,,\n", encoding="utf-8"
+    )
+
+    def result(jobs):
+        repo, findings = load(root, jobs=jobs)
+        findings += run(repo, TODAY)
+        counts = {
+            y: {k: (g.total, g.rows, g.first_lines) for k, g in (r.awards or {}).items()}
+            for y, r in repo.years.items()
+        }
+        return sorted(f.sort_key for f in findings), counts, repo.files, list(repo.years)
+
+    one, two = result(1), result(2)
+    assert one == two
+    assert len(one[0]) == 3  # unknown member, unknown award type, count 0

@@ -7,7 +7,7 @@ checks skip it: its own findings already say what is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -390,9 +390,21 @@ def check_repository(root: Path, today: date | None = None) -> tuple[list[Findin
 
     This is what `thidua check` prints; `today` decides which pledges are in the past.
     """
+    repo, findings = inspect(root, today)
+    return findings, repo.files
+
+
+def inspect(
+    root: Path,
+    today: date | None = None,
+    years: Collection[int] | None = None,
+    ledgers: Collection[int] | None = None,
+) -> tuple[Repository, list[Finding]]:
+    """Read and check the repository at `root` (or only some of its years, see `load`): the
+    records read, and all findings, sorted."""
     from thidua.repository import load
 
-    repo, findings = load(root)
+    repo, findings = load(root, years, ledgers)
     findings += run(repo, today or date.today())
     findings.sort(key=lambda f: f.sort_key)
-    return findings, repo.files
+    return repo, findings

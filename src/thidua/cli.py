@@ -148,19 +148,21 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _valid(data: Path, action: str) -> Repository:
-    """The repository at `data` if it passes `check`; otherwise print its errors and stop."""
-    from thidua.checks import check_repository
+def _valid(
+    data: Path, action: str, years: set[int] | None = None, ledgers: set[int] | None = None
+) -> Repository:
+    """The repository at `data` (or the years named) if it passes `check`; otherwise print its
+    errors and stop."""
+    from thidua.checks import inspect
     from thidua.findings import Severity
     from thidua.output import write_text
-    from thidua.repository import load
 
-    findings, files = check_repository(data)
+    repo, findings = inspect(data, years=years, ledgers=ledgers)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
-        write_text(errors, files, str(data), sys.stderr)
+        write_text(errors, repo.files, str(data), sys.stderr)
         raise _fail(f"the records in {data} have errors (above); fix them, then {action}")
-    return load(data)[0]
+    return repo
 
 
 def _date(value: str | None) -> date | None:
@@ -229,19 +231,12 @@ def summarize(
 
     Example: thidua summarize 2023 --output bao-cao-2023.md
     """
-    from thidua.checks import check_repository
-    from thidua.findings import Severity
-    from thidua.output import write_text
     from thidua.report import ReportError, as_json, build
-    from thidua.repository import load
     from thidua.writes import write_atomic
 
-    findings, files = check_repository(data)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        write_text(errors, files, str(data), sys.stderr)
-        raise _fail(f"the records in {data} have errors (above); fix them, then summarize")
-    repo, _ = load(data)
+    # The report reads its year, the year before (to compare) and the year after (the next chair
+    # and pledge): only those are read and checked, and only its own year's award ledger.
+    repo = _valid(data, "summarize", years={year - 1, year, year + 1}, ledgers={year})
     try:
         summary = build(repo, year)
     except ReportError as exc:

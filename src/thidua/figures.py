@@ -257,7 +257,8 @@ class AwardCount:
     collective: int
     individual: int
     members: dict[str, int]
-    lines: Sequence[int]
+    rows: int
+    first_lines: Sequence[int]
 
 
 @dataclass(slots=True)
@@ -292,7 +293,8 @@ def award_counts(repo: Repository, year: int) -> Awards:
                 g.collective,
                 g.individual,
                 g.members,
-                g.lines,
+                g.rows,
+                g.first_lines,
             )
         )
     awards.cluster_rows = list(current.cluster_awards)

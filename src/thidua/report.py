@@ -97,7 +97,7 @@ def build(repo: Repository, year: int) -> Summary:
     cluster = repo.cluster.model
     by_id = {m.id: m for m in cluster.members}
     if year not in repo.years:
-        have = ", ".join(str(y) for y in sorted(repo.years)) or "none"
+        have = ", ".join(str(y) for y in repo.folders) or "none"
         raise ReportError(f"there is no folder {year}/ in the data (years with records: {have})")
 
     def unit(member_id: str | None, in_year: int = year) -> Unit | None:
@@ -297,9 +297,11 @@ def explain(summary: Summary, prefix: str = "") -> str:
         out.append("")
     for bucket in ("member", "cluster", "chair", "proposed"):
         for c in getattr(summary.awards, bucket):
-            lines = ", ".join(str(n) for n in c.lines[:20]) + (" …" if len(c.lines) > 20 else "")
+            lines = ", ".join(map(str, c.first_lines)) + (
+                " …" if c.rows > len(c.first_lines) else ""
+            )
             out.append(
-                f"awards {bucket} {c.award}: {c.total} ({len(c.lines)} rows of"
+                f"awards {bucket} {c.award}: {c.total} ({c.rows} rows of"
                 f" {prefix}{summary.awards.file}: lines {lines})"
             )
     return "\n".join(out).rstrip() + "\n"

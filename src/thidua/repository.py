@@ -7,9 +7,10 @@ files skip what is missing, so one mistake is reported once, where it is.
 
 from __future__ import annotations
 
+import os
 import re
-from array import array
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -75,7 +76,10 @@ class AwardGroup:
     collective: int = 0
     individual: int = 0
     members: dict[str, int] = field(default_factory=dict)
-    lines: array = field(default_factory=lambda: array("I"))
+    rows: int = 0
+    first_lines: list[int] = field(
+        default_factory=list
+    )  # where the first rows stand, for --explain
 
 
 @dataclass(slots=True)
@@ -98,6 +102,7 @@ class Repository:
     cluster: Loaded[Cluster] | None = None
     years: dict[int, Year] = field(default_factory=dict)
     files: int = 0
+    folders: list[int] = field(default_factory=list)  # every year folder, read or not
 
 
 def load_record(path: Path, rel: str, model: type[M]) -> tuple[Loaded[M] | None, list[Finding]]:
@@ -126,8 +131,18 @@ def _year_of(loaded: Loaded[Any], folder: int) -> list[Finding]:
     return []
 
 
-def load(root: Path) -> tuple[Repository, list[Finding]]:
-    """Read the repository at `root`: every record that is valid, and every finding."""
+def load(
+    root: Path,
+    years: Collection[int] | None = None,
+    ledgers: Collection[int] | None = None,
+    jobs: int | None = None,
+) -> tuple[Repository, list[Finding]]:
+    """Read the repository at `root`: every record that is valid, and every finding.
+
+    `years` limits the year folders read (a report needs its year and the two beside it);
+    `ledgers` limits the years whose award ledger is read. None reads everything. Year folders are
+    independent until the checks across years, so a large repository is read by `jobs` processes
+    at once (None: one per core when the ledgers are large, see `PARALLEL_BYTES`)."""
     repo = Repository(root)
     findings: list[Finding] = []
     if not root.is_dir():
@@ -155,11 +170,14 @@ def load(root: Path) -> tuple[Repository, list[Finding]]:
         repo.cluster, found = load_record(cluster_path, "cluster.yaml", Cluster)
         findings += found
 
+    todo: list[tuple[Path, bool]] = []
     for entry in sorted(root.iterdir()):
         if entry.name == "cluster.yaml" or _IGNORED.fullmatch(entry.name):
             continue
         if entry.is_dir() and _YEAR_DIR.fullmatch(entry.name):
-            findings += _load_year(repo, entry)
+            repo.folders.append(int(entry.name))
+            if years is None or int(entry.name) in years:
+                todo.append((entry, ledgers is None or int(entry.name) in ledgers))
         elif entry.suffix.lower() in (".yaml", ".yml", ".csv") or entry.is_dir():
             findings.append(
                 warning(
@@ -168,10 +186,56 @@ def load(root: Path) -> tuple[Repository, list[Finding]]:
                     "thidua does not read this; year folders are named by the year (2023/)",
                 )
             )
+    jobs = _jobs(todo) if jobs is None else jobs
+    if jobs > 1 and len(todo) > 1 and repo.cluster is not None:
+        findings += _load_years_in_parallel(repo, todo, jobs)
+    else:
+        for folder, ledger in todo:
+            findings += _load_year(repo, folder, ledger)
     return repo, findings
 
 
-def _load_year(repo: Repository, folder: Path) -> list[Finding]:
+PARALLEL_BYTES = 32 * 1024 * 1024
+
+
+def _jobs(todo: list[tuple[Path, bool]]) -> int:
+    """One process per core (at most 4) when the ledgers to read are large; else one."""
+    size = sum(
+        (folder / "awards.csv").stat().st_size
+        for folder, ledger in todo
+        if ledger and (folder / "awards.csv").is_file()
+    )
+    return min(os.cpu_count() or 1, 4) if size >= PARALLEL_BYTES else 1
+
+
+def _year_job(args: tuple[Path, Loaded[Cluster], Path, bool]) -> tuple[Year, list[Finding], int]:
+    root, cluster, folder, ledger = args
+    repo = Repository(root, cluster)
+    found = _load_year(repo, folder, ledger)
+    return repo.years[int(folder.name)], found, repo.files
+
+
+def _load_years_in_parallel(
+    repo: Repository, todo: list[tuple[Path, bool]], jobs: int
+) -> list[Finding]:
+    """Read year folders in worker processes; the results come back in year order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    assert repo.cluster is not None
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    findings: list[Finding] = []
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        work = [(repo.root, repo.cluster, folder, ledger) for folder, ledger in todo]
+        for year, found, files in pool.map(_year_job, work):
+            repo.years[year.year] = year
+            repo.files += files
+            findings += found
+    return findings
+
+
+def _load_year(repo: Repository, folder: Path, ledger: bool = True) -> list[Finding]:
     findings: list[Finding] = []
     number = int(folder.name)
     year = repo.years[number] = Year(number, folder.name)
@@ -213,7 +277,7 @@ def _load_year(repo: Repository, folder: Path) -> list[Finding]:
         if year.indicators is not None and isinstance(table, Table) and table.header_ok:
             findings += checks.check_indicator_rows(repo, year, seen, table.file.header)
     path = folder / "awards.csv"
-    if path.is_file():
+    if ledger and path.is_file():
         repo.files += 1
         year.awards_file = f"{folder.name}/awards.csv"
         table = _table(path, year.awards_file, AWARD_COLUMNS)
@@ -245,6 +309,79 @@ def _read(
     return rows, table.findings + found
 
 
+FIRST_LINES = 20
+
+
+def _bucket(status: str | None, scope: str | None) -> str:
+    return "proposed" if status == "proposed" else (scope or "member")
+
+
+def _count(
+    batch: Batch, table: Table, groups: dict[tuple[str, str], AwardGroup], year: Year
+) -> None:
+    """Add a batch of the ledger to the counts: summed per distinct row shape, which are few."""
+    v = batch.values
+    none = [None] * len(batch)
+    scopes = v.get("scope", none)
+    keys = list(
+        zip(
+            v["award"],
+            v.get("status", none),
+            scopes,
+            v.get("recipient_kind", none),
+            v.get("member", none),
+            strict=True,
+        )
+    )
+    counts = v.get("count", none)
+    if None in counts:
+        counts = [c or 1 for c in counts]
+    totals: dict[tuple[Any, ...], int] = defaultdict(int)
+    for key, count in zip(keys, counts, strict=True):
+        totals[key] += count
+    rows = Counter(keys)
+    for key, total in totals.items():
+        award, status, scope, kind, member = key
+        if award is None:
+            continue
+        bucket = _bucket(status, scope)
+        group = groups.get((bucket, award))
+        if group is None:
+            group = groups[(bucket, award)] = AwardGroup(bucket, award)
+        group.total += total
+        group.rows += rows[key]
+        if kind == "collective":
+            group.collective += total
+        elif kind == "individual":
+            group.individual += total
+        if member:
+            group.members[member] = group.members.get(member, 0) + total
+    if any(len(g.first_lines) < FIRST_LINES for g in groups.values()):
+        for line, (award, status, scope, _, _) in zip(batch.lines, keys, strict=True):
+            group = groups.get((_bucket(status, scope), award)) if award is not None else None
+            if group is not None and len(group.first_lines) < FIRST_LINES:
+                group.first_lines.append(line)
+    if "cluster" in scopes:
+        for k, (award, status, scope, kind, member) in enumerate(keys):
+            if award is None or _bucket(status, scope) != "cluster":
+                continue
+            row = batch.row(k)
+            year.cluster_awards.append(
+                AwardRow(
+                    row.line,
+                    member,
+                    award,
+                    counts[k],
+                    kind,
+                    "cluster",
+                    status or "decided",
+                    table.raw(row, "decision_number"),
+                    row.values.get("decision_date"),
+                    table.raw(row, "issuer"),
+                )
+            )
+
+
 def _tally(
     table: Table | Finding, check: Callable[[Table, Batch], list[Finding]], year: Year
 ) -> list[Finding]:
@@ -256,52 +393,7 @@ def _tally(
     try:
         for batch in table.batches():
             found.extend(check(table, batch))
-            v = batch.values
-            n = len(batch)
-            none = [None] * n
-            columns = zip(
-                batch.lines,
-                v["award"],
-                v.get("status", none),
-                v.get("scope", none),
-                v.get("count", none),
-                v.get("recipient_kind", none),
-                v.get("member", none),
-                strict=True,
-            )
-            for k, (line, award, status, scope, count, kind, member) in enumerate(columns):
-                if award is None:
-                    continue
-                scope = scope or "member"
-                bucket = "proposed" if status == "proposed" else scope
-                group = groups.get((bucket, award))
-                if group is None:
-                    group = groups[(bucket, award)] = AwardGroup(bucket, award)
-                count = count or 1
-                group.total += count
-                if kind == "collective":
-                    group.collective += count
-                elif kind == "individual":
-                    group.individual += count
-                if member:
-                    group.members[member] = group.members.get(member, 0) + count
-                group.lines.append(line)
-                if bucket == "cluster":
-                    row = batch.row(k)
-                    year.cluster_awards.append(
-                        AwardRow(
-                            line,
-                            member,
-                            award,
-                            count,
-                            kind,
-                            scope,
-                            status or "decided",
-                            table.raw(row, "decision_number"),
-                            row.values.get("decision_date"),
-                            table.raw(row, "issuer"),
-                        )
-                    )
+            _count(batch, table, groups, year)
     except FileProblem as exc:
         return [*table.findings, *found, exc.finding]
     year.awards = groups

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from operator import itemgetter
 from typing import Any
 
 from thidua.csvfile import CsvFile
@@ -86,30 +87,44 @@ def parse_date(text: str) -> date:
         raise CellError(f"'{text}' is not a date; write 2024-03-13 or 13/03/2024") from None
 
 
+# The fast readers below work on a whole column of a batch, with the loops inside C built-ins
+# (map, all, set) wherever they can; anything unusual raises, and the cell-by-cell reader takes over.
+
+
 def fast_ids(texts: list[str]) -> list[str | None]:
     """A column of ids or codes, when all are ASCII (no normalisation needed)."""
     if not all(map(str.isascii, texts)):
         raise ValueError
-    return [t or None for t in texts]
+    return [t or None for t in texts] if "" in texts else texts  # type: ignore[return-value]
 
 
 def fast_counts(texts: list[str]) -> list[int | None]:
-    values = [int(t) if t else None for t in texts]
-    if not all(map(str.isdigit, filter(None, texts))) or 0 in values:
+    if "" in texts:
+        values: list[int | None] = [int(t) if t else None for t in texts]
+        digits = all(map(str.isdigit, filter(None, texts)))
+    else:
+        values = list(map(int, texts))
+        digits = all(map(str.isdigit, texts))
+    if not digits or 0 in values:
         raise ValueError
     return values
 
 
 def fast_dates(texts: list[str]) -> list[date | None]:
-    values = [date.fromisoformat(t) if t else None for t in texts]
-    if not all(len(t) == 10 for t in texts if t):
+    if "" in texts:
+        values: list[date | None] = [date.fromisoformat(t) if t else None for t in texts]
+        lengths = set(map(len, filter(None, texts)))
+    else:
+        values = list(map(date.fromisoformat, texts))
+        lengths = set(map(len, texts))
+    if not lengths <= {10}:
         raise ValueError
     return values
 
 
 def fast_choice(enum: type[StrEnum]) -> Callable[[list[str]], list[StrEnum | None]]:
     exact = {e.value: e for e in enum} | {"": None}
-    return lambda texts: [exact[t] for t in texts]
+    return lambda texts: list(map(exact.__getitem__, texts))
 
 
 def choice(enum: type[StrEnum], aliases: dict[str, StrEnum]) -> Callable[[str], StrEnum]:
@@ -268,7 +283,7 @@ class Table:
             shifted = self._fix_lengths(lines, rows, width)
             values: dict[str, list[Any]] = {}
             for i, column in plan:
-                texts = [row[i].strip() for row in rows]
+                texts = list(map(str.strip, map(itemgetter(i), rows)))
                 parsed = None
                 if column.fast is not None and not (column.mandatory and "" in texts):
                     try:
@@ -285,7 +300,7 @@ class Table:
 
     def _fix_lengths(self, lines: list[int], rows: list[list[str]], width: int) -> set[int]:
         """Pad or cut rows with a wrong number of cells, reporting each; their indexes."""
-        if all(len(row) == width for row in rows):
+        if set(map(len, rows)) == {width}:
             return set()
         shifted = set()
         for k, row in enumerate(rows):

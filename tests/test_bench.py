@@ -1,0 +1,46 @@
+"""The benchmark harness at a tiny size, so that it cannot rot. No timing is asserted here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT, TODAY
+
+from thidua.checks import check_repository
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+from floor import read_all
+from generate import generate
+
+
+def test_generated_repository_is_valid_and_deterministic(tmp_path):
+    generate(tmp_path / "a", 12, 7, 4, 2025, 2000, 7)
+    generate(tmp_path / "b", 12, 7, 4, 2025, 2000, 7)
+    files = sorted(
+        p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
+    )
+    assert files == sorted(
+        p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file()
+    )
+    assert all(
+        (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files
+    )
+    findings, count = check_repository(tmp_path / "a", today=TODAY)
+    assert findings == []
+    assert count == 1 + 4 * 5
+    # 2000 award rows and 12 + 12 + 12 + 7 indicator rows, plus a header per CSV file
+    assert read_all(tmp_path / "a") == 2000 + 43 + 8
+
+
+def test_run_quick_prints_the_table(tmp_path):
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--awards", "3000", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    for line in ("thidua check", "parsing floor, all files", "thidua --version", "thidua --help"):
+        assert line in out.stdout
