@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -319,37 +319,30 @@ def _bucket(status: str | None, scope: str | None) -> str:
 def _count(
     batch: Batch, table: Table, groups: dict[tuple[str, str], AwardGroup], year: Year
 ) -> None:
-    """Add a batch of the ledger to the counts: summed per distinct row shape, which are few."""
+    """Add a batch of the ledger to the counts. Rows are counted by their distinct shape (award,
+    status, scope, kind, member, count) inside C's Counter; the shapes are few, so the Python work
+    is per shape, not per row."""
     v = batch.values
     none = [None] * len(batch)
-    scopes = v.get("scope", none)
-    keys = list(
-        zip(
-            v["award"],
-            v.get("status", none),
-            scopes,
-            v.get("recipient_kind", none),
-            v.get("member", none),
-            strict=True,
-        )
+    columns = (
+        v["award"],
+        v.get("status", none),
+        v.get("scope", none),
+        v.get("recipient_kind", none),
+        v.get("member", none),
     )
     counts = v.get("count", none)
-    if None in counts:
-        counts = [c or 1 for c in counts]
-    totals: dict[tuple[Any, ...], int] = defaultdict(int)
-    for key, count in zip(keys, counts, strict=True):
-        totals[key] += count
-    rows = Counter(keys)
-    for key, total in totals.items():
-        award, status, scope, kind, member = key
+    shapes = Counter(zip(zip(*columns, strict=True), counts, strict=True))
+    for ((award, status, scope, kind, member), count), rows in shapes.items():
         if award is None:
             continue
         bucket = _bucket(status, scope)
         group = groups.get((bucket, award))
         if group is None:
             group = groups[(bucket, award)] = AwardGroup(bucket, award)
+        total = (count or 1) * rows
         group.total += total
-        group.rows += rows[key]
+        group.rows += rows
         if kind == "collective":
             group.collective += total
         elif kind == "individual":
@@ -357,12 +350,12 @@ def _count(
         if member:
             group.members[member] = group.members.get(member, 0) + total
     if any(len(g.first_lines) < FIRST_LINES for g in groups.values()):
-        for line, (award, status, scope, _, _) in zip(batch.lines, keys, strict=True):
+        for line, award, status, scope in zip(batch.lines, *columns[:3], strict=True):
             group = groups.get((_bucket(status, scope), award)) if award is not None else None
             if group is not None and len(group.first_lines) < FIRST_LINES:
                 group.first_lines.append(line)
-    if "cluster" in scopes:
-        for k, (award, status, scope, kind, member) in enumerate(keys):
+    if "cluster" in columns[2]:
+        for k, (award, status, scope, kind, member) in enumerate(zip(*columns, strict=True)):
             if award is None or _bucket(status, scope) != "cluster":
                 continue
             row = batch.row(k)
@@ -371,7 +364,7 @@ def _count(
                     row.line,
                     member,
                     award,
-                    counts[k],
+                    counts[k] or 1,
                     kind,
                     "cluster",
                     status or "decided",
