@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -64,10 +63,10 @@ def test_alias_bomb_is_refused_without_expanding():
     for i in range(1, 20):
         prev = chr(ord("a") + i - 1)
         rows.append(f"{chr(ord('a') + i)}: &{chr(ord('a') + i)} [{', '.join(['*' + prev] * 9)}]")
-    start = time.perf_counter()
-    _, findings = load("\n".join(rows) + "\n")
-    assert time.perf_counter() - start < 5  # a guard against expansion, not a benchmark
+    doc, findings = load("\n".join(rows) + "\n")
     assert {f.code for f in findings} == {"yaml-alias"}
+    # nothing was expanded: each alias stands as a single empty value
+    assert doc.data["t"] == [None] * 9
 
 
 @pytest.mark.parametrize(
