@@ -154,6 +154,7 @@ def test_pledge_document_golden(tmp_path):
         and "**Độc lập - Tự do - Hạnh phúc**" in text
     )
     assert "*Thái Bình, ngày 13 tháng 3 năm 2024*" in text
+    assert "{{" not in text and "{%" not in text
     golden("pledge-dbsh-2024.md", text)
 
 

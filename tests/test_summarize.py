@@ -32,6 +32,7 @@ def test_golden_reports(monkeypatch, name, root, year, variant):
         args += ["--lang", variant.split(".")[0]]
     result = summarize(*args)
     assert result.exit_code == 0, result.output
+    assert "{{" not in result.stdout and "{%" not in result.stdout  # no template text leaks
     golden(f"summarize-{name}-{year}.{variant}", result.stdout)
 
 
