@@ -161,7 +161,7 @@ def test_markdown_in_names_cannot_break_the_table(repo):
 
 
 def test_shipped_templates_are_inside_the_package():
-    from thidua.report import TEMPLATES
+    from thidua.rendering import TEMPLATES
 
     assert (TEMPLATES / "report.vi.md.j2").is_file()
     assert (TEMPLATES / "report.en.md.j2").is_file()

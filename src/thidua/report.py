@@ -309,40 +309,18 @@ def explain(summary: Summary, prefix: str = "") -> str:
 
 # --- rendering -------------------------------------------------------------------------------
 
-TEMPLATES = Path(__file__).parent / "templates"
-
 
 def render(summary: Summary, lang: str = "vi", template: Path | None = None) -> str:
-    """The report as Markdown, from the shipped template of `lang` or from a user's template.
+    """The report as Markdown, from the shipped template of `lang` or from a user's template
+    (rendered in the sandbox, see `thidua.rendering`)."""
+    from thidua.rendering import TEMPLATES, environment
 
-    A user's template runs in Jinja's sandbox; a missing value is an error, never a blank.
-    """
-    import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
-
-    from thidua import formatting as fmt
-
-    loader = jinja2.FileSystemLoader(
-        [str(template.parent)] if template is not None else [str(TEMPLATES)]
+    if template is None:
+        return (
+            environment(lang, TEMPLATES)
+            .get_template(f"report.{lang}.md.j2")
+            .render(s=summary, lang=lang)
+        )
+    return (
+        environment(lang, template.parent).get_template(template.name).render(s=summary, lang=lang)
     )
-    env = SandboxedEnvironment(
-        loader=loader,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        number=lambda v, d=None: fmt.number(v, d, lang),
-        unit=fmt.with_unit,
-        md=fmt.md,
-        sentence=fmt.sentence,
-        mermaid=fmt.mermaid_text,
-        long_date=fmt.date_vi if lang == "vi" else fmt.date_en,
-        short_date=lambda d: fmt.short_date(d, lang),
-        place_date=lambda d, place=None: fmt.place_date(place, d, lang),
-    )
-    env.globals.update(round_to=round_to)
-    name = template.name if template is not None else f"report.{lang}.md.j2"
-    return env.get_template(name).render(s=summary, lang=lang)
