@@ -192,3 +192,13 @@ def test_dry_run_shows_the_file_and_writes_nothing(data_copy):
     assert result.exit_code == 0
     assert "+chair: hai-duong" in result.stdout
     assert snapshot(data_copy) == before
+
+
+def test_no_proposal_says_why_and_asks_for_the_choice(data_copy):
+    (data_copy / "2024/leadership.yaml").unlink()
+    result = rotate("2025", "--data", str(data_copy))
+    assert result.exit_code == 1
+    assert "no deputy is recorded for 2024" in result.stderr
+    assert "--chair" in result.stderr
+    assert rotate("2025", "--data", str(data_copy), "--chair", "Hải Dương", "--yes").exit_code == 0
+    assert "chair: hai-duong" in (data_copy / "2025/leadership.yaml").read_text(encoding="utf-8")

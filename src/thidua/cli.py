@@ -333,66 +333,35 @@ def rotate(
 
     Example: thidua rotate 2025 --yes --date 2025-03-12 --place "Nam Định" --ref "Biên bản hội nghị"
     """
-    from thidua.names import match_member
     from thidua.recording import leadership_change
-    from thidua.rotation import CUSTOM_VI, propose
+    from thidua.rotation import RotationError, decide
     from thidua.writes import locked
 
     with locked(data) if yes or dry_run else nullcontext():
         repo = _valid(data, "rotate")
-        cluster = repo.cluster.model
-        existing = repo.years.get(year)
-        if existing is not None and existing.leadership is not None and not replace:
-            lead = existing.leadership.model
-            raise _fail(
-                f"{year} already has leadership (chair {lead.chair}, deputy {lead.deputy or '—'});"
-                " add --replace to replace it"
-            )
-        proposal = propose(repo, year)
-        for reason in proposal.reasons:
-            print(f"  {reason}")
-        chosen_chair, chosen_deputy = proposal.chair, proposal.deputy
         try:
-            if chair is not None:
-                chosen_chair = match_member(cluster.members, chair, year)
-            if deputy is not None:
-                chosen_deputy = match_member(cluster.members, deputy, year)
-        except LookupError as exc:
+            decision = decide(repo, year, chair=chair, deputy=deputy, how=how, replace=replace)
+        except RotationError as exc:
             raise _fail(str(exc)) from None
-        if chosen_chair is None:
-            raise _fail(
-                f"no chair can be proposed for {year}; give the conference's choice with --chair"
-            )
-        for role, member in (("chair", chosen_chair), ("deputy", chosen_deputy)):
-            if member is not None and not member.active_in(year):
-                raise _fail(f"the {role} {member.id} is not a member in {year}")
-        if chosen_deputy is not None and chosen_deputy.id == chosen_chair.id:
-            raise _fail(f"{chosen_chair.id} cannot be both chair and deputy")
+        for reason in decision.proposal.reasons:
+            print(f"  {reason}")
+        chosen, deputy_ = decision.chair, decision.deputy
         print(
-            f"{year}: chair {chosen_chair.id} ({chosen_chair.as_of(year)[0]}),"
-            f" deputy {chosen_deputy.id + ' (' + chosen_deputy.as_of(year)[0] + ')' if chosen_deputy else '—'}"
+            f"{year}: chair {chosen.id} ({chosen.as_of(year)[0]}), deputy "
+            + (f"{deputy_.id} ({deputy_.as_of(year)[0]})" if deputy_ else "—")
         )
         if not (yes or dry_run):
             print("Nothing was recorded: add --yes to record it.", file=sys.stderr)
             return
-        conference_choice = chair is not None or deputy is not None
-        if how is None:
-            how = (
-                "bầu tại hội nghị"
-                if conference_choice or proposal.custom is None
-                else CUSTOM_VI[proposal.custom]
-            )
-        before = repo.years.get(year - 1)
-        previous_chair = before.leadership.model.chair if before and before.leadership else None
         change = leadership_change(
             data,
             year,
-            chair=chosen_chair.id,
-            deputy=chosen_deputy.id if chosen_deputy else None,
-            how=how,
+            chair=chosen.id,
+            deputy=deputy_.id if deputy_ else None,
+            how=decision.how,
             when=_date(when),
             ref=ref,
-            handover_from=previous_chair,
+            handover_from=decision.previous_chair,
             place=place,
         )
         _write([change], data, dry_run)

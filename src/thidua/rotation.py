@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from thidua.models import Cluster, Member, RotationCustom
+from thidua.names import match_member
 from thidua.repository import Repository
 
 CUSTOM_VI = {
@@ -138,3 +139,65 @@ def propose(repo: Repository, year: int) -> Proposal:
                 f"deputy: {proposal.deputy.id} comes after {proposal.chair.id} in {source}"
             )
     return proposal
+
+
+class RotationError(Exception):
+    """A leadership that cannot be recorded; the message says why."""
+
+
+@dataclass(slots=True)
+class Decision:
+    """The leadership to record for a year: the proposal, or the conference's own choice."""
+
+    proposal: Proposal
+    chair: Member
+    deputy: Member | None
+    how: str
+    previous_chair: str | None
+
+
+def decide(
+    repo: Repository,
+    year: int,
+    *,
+    chair: str | None = None,
+    deputy: str | None = None,
+    how: str | None = None,
+    replace: bool = False,
+) -> Decision:
+    """The chair and deputy to record for `year`: the conference's choice where given (members
+    matched forgivingly), else the proposal by the custom. Refuses a year that already has
+    leadership (unless `replace`), members not active in `year`, and one member in both roles."""
+    assert repo.cluster is not None
+    existing = repo.years.get(year)
+    if existing is not None and existing.leadership is not None and not replace:
+        lead = existing.leadership.model
+        raise RotationError(
+            f"{year} already has leadership (chair {lead.chair}, deputy {lead.deputy or '—'});"
+            " add --replace to replace it"
+        )
+    proposal = propose(repo, year)
+    members = repo.cluster.model.members
+    try:
+        chosen_chair = match_member(members, chair, year) if chair is not None else proposal.chair
+        chosen_deputy = (
+            match_member(members, deputy, year) if deputy is not None else proposal.deputy
+        )
+    except LookupError as exc:
+        raise RotationError(str(exc)) from None
+    if chosen_chair is None:
+        why = "; ".join(proposal.reasons)
+        raise RotationError(
+            f"no chair can be proposed for {year} ({why}); give the conference's choice with --chair"
+        )
+    for role, member in (("chair", chosen_chair), ("deputy", chosen_deputy)):
+        if member is not None and not member.active_in(year):
+            raise RotationError(f"the {role} {member.id} is not a member in {year}")
+    if chosen_deputy is not None and chosen_deputy.id == chosen_chair.id:
+        raise RotationError(f"{chosen_chair.id} cannot be both chair and deputy")
+    if how is None:
+        by_custom = chair is None and deputy is None and proposal.custom is not None
+        how = CUSTOM_VI[proposal.custom] if by_custom else "bầu tại hội nghị"  # type: ignore[index]
+    before = repo.years.get(year - 1)
+    previous = before.leadership.model.chair if before and before.leadership else None
+    return Decision(proposal, chosen_chair, chosen_deputy, how, previous)
