@@ -381,7 +381,8 @@ def leaders(data: DataOption = Path("data")) -> None:
     def name(member_id: str | None, year: int) -> str:
         return md(by_id[member_id].as_of(year)[0]) if member_id in by_id else "—"
 
-    print("| Năm | Cụm trưởng | Cụm phó | Cách chọn | Bàn giao |")
+    word = repo.cluster.model.group_word
+    print(f"| Năm | {word} trưởng | {word} phó | Cách chọn | Bàn giao |")
     print("|---|---|---|---|---|")
     for year in sorted(repo.years):
         record = repo.years[year].leadership
@@ -459,7 +460,7 @@ def sign_pledge(
 
 @app.command()
 def pledge(
-    args: Annotated[
+    year: Annotated[
         list[str],
         typer.Argument(
             help="YEAR to show who has signed, or 'new YEAR' to start a pledge.", show_default=False
@@ -488,44 +489,49 @@ def pledge(
 
     Example: thidua pledge 2024 --output giao-uoc-2024.md
     """
-    from thidua.pledges import PledgeError, new_pledge, state
+    from thidua.pledges import PledgeError, state
 
-    if len(args) == 2 and args[0] == "new" and args[1].isdigit():
-        year = int(args[1])
-        from thidua.recording import new_pledge_change
-        from thidua.writes import locked
-
-        with locked(data):
-            repo = _valid(data, "start the pledge")
-            if (data / str(year) / "pledge.yaml").exists():
-                raise _fail(f"{year}/pledge.yaml exists already")
-            members = [m.id for m in repo.cluster.model.members if m.active_in(year)]
-            change = new_pledge_change(
-                data, year, new_pledge(repo, year, _date(when), place), members
+    match year:
+        case ["new", number] if number.isdigit():
+            _new_pledge(int(number), data, _date(when), place, dry_run)
+            return
+        case [number] if number.isdigit():
+            pass
+        case _:
+            raise typer.BadParameter(
+                "give a year (thidua pledge 2024) or 'new' and a year (thidua pledge new 2025)"
             )
-            _write([change], data, dry_run)
-        return
-    if len(args) != 1 or not args[0].isdigit():
-        raise typer.BadParameter(
-            "give a year (thidua pledge 2024) or 'new' and a year (thidua pledge new 2025)"
-        )
-    year = int(args[0])
     repo = _valid(data, "show the pledge")
     try:
-        current = state(repo, year)
+        current = state(repo, int(number))
     except PledgeError as exc:
         raise _fail(str(exc)) from None
     total = len(current.signed) + len(current.unsigned)
-    print(f"Pledge {year}: {len(current.signed)} of {total} members have signed.")
+    print(f"Pledge {current.year}: {len(current.signed)} of {total} members have signed.")
     for m, sig in current.signed:
         print(
             f"  signed      {m.id:<20} {sig.date.isoformat()}  {sig.signer or '(name not recorded)'}, {sig.title}"
         )
     for m in current.unsigned:
-        print(f"  not signed  {m.id:<20} {m.as_of(year)[0]}")
+        print(f"  not signed  {m.id:<20} {m.as_of(current.year)[0]}")
     if output is not None:
         from thidua.pledge_document import render_pledge
         from thidua.writes import write_atomic
 
         write_atomic(output, render_pledge(repo, current))
         print(f"wrote {output}", file=sys.stderr)
+
+
+def _new_pledge(year: int, data: Path, when: date | None, place: str | None, dry_run: bool) -> None:
+    """`thidua pledge new YEAR`: start YEAR/pledge.yaml from the latest earlier pledge."""
+    from thidua.pledges import new_pledge
+    from thidua.recording import new_pledge_change
+    from thidua.writes import locked
+
+    with locked(data):
+        repo = _valid(data, "start the pledge")
+        if (data / str(year) / "pledge.yaml").exists():
+            raise _fail(f"{year}/pledge.yaml exists already")
+        members = [m.id for m in repo.cluster.model.members if m.active_in(year)]
+        change = new_pledge_change(data, year, new_pledge(repo, year, when, place), members)
+        _write([change], data, dry_run)

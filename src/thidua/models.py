@@ -280,6 +280,11 @@ class Cluster(Record):
     rotation: Rotation | None = None
     note: Text | None = None
 
+    @property
+    def group_word(self) -> str:
+        """'Khối' for a bloc (khối thi đua), else 'Cụm': as in "Cụm trưởng", "Khối phó"."""
+        return "Khối" if self.name.startswith("Khối") else "Cụm"
+
 
 # --- YEAR/*.yaml -----------------------------------------------------------------------------
 

@@ -53,6 +53,8 @@ class Loaded(Generic[M]):
 
 @dataclass(slots=True)
 class AwardRow:
+    """One award of the ledger in full (kept only for the cluster's own awards, which are few)."""
+
     line: int
     member: str | None
     award: str
@@ -77,9 +79,8 @@ class AwardGroup:
     individual: int = 0
     members: dict[str, int] = field(default_factory=dict)
     rows: int = 0
-    first_lines: list[int] = field(
-        default_factory=list
-    )  # where the first rows stand, for --explain
+    # where the first rows stand, for --explain
+    first_lines: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
