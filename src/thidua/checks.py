@@ -369,15 +369,17 @@ def award_row_checks(cluster: Cluster, year: int) -> Callable[[Table, Batch], li
     return check
 
 
-def _cluster_checks() -> list[Callable[[Repository], Iterable[Finding]]]:
-    return [check_cluster_ids, check_cluster_references]
+CLUSTER_CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
+    check_cluster_ids,
+    check_cluster_references,
+)
 
 
 def run(repo: Repository, today: date) -> Iterator[Finding]:
     """Every check on the records of a loaded repository (row checks run while it is loaded)."""
     if repo.cluster is None:
         return
-    for check in _cluster_checks():
+    for check in CLUSTER_CHECKS:
         yield from check(repo)
     for year in repo.years.values():
         yield from check_leadership(repo, year)

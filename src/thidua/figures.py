@@ -65,10 +65,6 @@ class Figure:
         return [m for m in self.members if m.value is not None]
 
     @property
-    def missing(self) -> list[MemberValue]:
-        return [m for m in self.members if m.value is None]
-
-    @property
     def statuses(self) -> list[str]:
         """The statuses of the figures used, most provisional first."""
         order = [

@@ -70,25 +70,22 @@ def leadership_change(
     """YEAR/leadership.yaml with this chair and deputy: a new file, or the old one with these keys
     replaced (its other lines and comments kept)."""
     path = root / str(year) / "leadership.yaml"
-    chosen = _clean({"how": how, "date": when, "ref": ref})
-    handover = (
-        _clean({"from": handover_from, "date": when, "place": place}) if handover_from else {}
-    )
-    expected_data = _clean(
-        {"year": year, "chair": chair, "deputy": deputy, "chosen": chosen, "handover": handover}
-    )
+    handover = {"from": handover_from, "date": when, "place": place} if handover_from else {}
+    fields = {
+        "chair": chair,
+        "deputy": deputy,
+        "chosen": {"how": how, "date": when, "ref": ref},
+        "handover": handover,
+    }
+    new = _clean(fields)
     if path.exists():
-        text = original = read(path)
-        for key in ("chair", "deputy", "chosen", "handover"):
-            text = set_key(text, key, expected_data.get(key))
-        old, _ = load_yaml(original, "old")
-        expected_data = {
-            k: v for k, v in old.data.items() if k not in ("chair", "deputy", "chosen", "handover")
-        }
-        expected_data |= _clean(
-            {"chair": chair, "deputy": deputy, "chosen": chosen, "handover": handover}
-        )
+        text = read(path)
+        kept = {k: v for k, v in load_yaml(text, "old")[0].data.items() if k not in fields}
+        for key in fields:
+            text = set_key(text, key, new.get(key))
+        expected_data = kept | new
     else:
+        expected_data = {"year": year} | new
         text = _schema_line("leadership") + "\n".join(block(expected_data, 0)) + "\n"
     expected = Leadership.model_validate(expected_data)
     text = _verified(text, f"{year}/leadership.yaml", Leadership, expected)

@@ -85,8 +85,9 @@ class AwardGroup:
 
 @dataclass(slots=True)
 class Year:
+    """The records of one emulation year (its folder YEAR/)."""
+
     year: int
-    folder: str
     leadership: Loaded[Leadership] | None = None
     conference: Loaded[Conference] | None = None
     pledge: Loaded[Pledge] | None = None
@@ -239,7 +240,7 @@ def _load_years_in_parallel(
 def _load_year(repo: Repository, folder: Path, ledger: bool = True) -> list[Finding]:
     findings: list[Finding] = []
     number = int(folder.name)
-    year = repo.years[number] = Year(number, folder.name)
+    year = repo.years[number] = Year(number)
     known = set(YEAR_YAML) | set(YEAR_CSV)
     for entry in sorted(folder.iterdir()):
         rel = f"{folder.name}/{entry.name}"
