@@ -28,7 +28,7 @@ FORMAT_VERSION = 1
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
-def _parse_date(value: Any) -> Any:
+def parse_dmy(value: Any) -> Any:
     """Dates as YYYY-MM-DD, or as Vietnamese offices write them, DD/MM/YYYY."""
     if isinstance(value, str):
         text = value.strip()
@@ -45,7 +45,7 @@ def _parse_date(value: Any) -> Any:
 
 Date = Annotated[
     date,
-    BeforeValidator(_parse_date),
+    BeforeValidator(parse_dmy),
     WithJsonSchema(
         {
             "type": "string",

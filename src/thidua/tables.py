@@ -18,7 +18,7 @@ from typing import Any
 
 from thidua.csvfile import CsvFile
 from thidua.findings import Finding, Position, Severity, error
-from thidua.models import Cluster, _parse_date
+from thidua.models import Cluster, parse_dmy
 from thidua.names import did_you_mean, fold
 from thidua.textfile import nfc
 
@@ -81,7 +81,7 @@ def parse_date(text: str) -> date:
     try:
         if len(text) == 10 and text[4] == "-":
             return date.fromisoformat(text)
-        value = _parse_date(text)
+        value = parse_dmy(text)
         return value if isinstance(value, date) else date.fromisoformat(text)
     except ValueError:
         raise CellError(f"'{text}' is not a date; write 2024-03-13 or 13/03/2024") from None
@@ -122,24 +122,25 @@ def fast_dates(texts: list[str]) -> list[date | None]:
     return values
 
 
-def fast_choice(enum: type[StrEnum]) -> Callable[[list[str]], list[StrEnum | None]]:
-    exact = {e.value: e for e in enum} | {"": None}
-    return lambda texts: list(map(exact.__getitem__, texts))
+class Choice:
+    """A parser for one of an enum's values, also accepting Vietnamese words for them. A whole
+    column of exact values is read at once by `batch`; anything else cell by cell."""
 
+    def __init__(self, enum: type[StrEnum], aliases: dict[str, StrEnum]) -> None:
+        self.enum = enum
+        self.exact: dict[str, StrEnum | None] = {e.value: e for e in enum}
+        self.folded = {fold(e.value): e for e in enum} | {fold(k): v for k, v in aliases.items()}
 
-def choice(enum: type[StrEnum], aliases: dict[str, StrEnum]) -> Callable[[str], StrEnum]:
-    """A parser for one of an enum's values, also accepting Vietnamese words for them."""
-    table = {fold(e.value): e for e in enum} | {fold(k): v for k, v in aliases.items()}
-    exact = {e.value: e for e in enum}
-
-    def parse(text: str) -> StrEnum:
-        found = exact.get(text) or table.get(fold(text))
+    def __call__(self, text: str) -> StrEnum:
+        found = self.exact.get(text) or self.folded.get(fold(text))
         if found is None:
-            words = ", ".join(e.value for e in enum)
+            words = ", ".join(e.value for e in self.enum)
             raise CellError(f"'{text}' is not one of: {words}")
         return found
 
-    return parse
+    def batch(self, texts: list[str]) -> list[StrEnum | None]:
+        exact = self.exact | {"": None}
+        return list(map(exact.__getitem__, texts))
 
 
 class Status(StrEnum):
@@ -151,13 +152,7 @@ class Status(StrEnum):
     IMPUTED = "imputed"
 
 
-STATUS_VI = {
-    Status.ESTIMATE: "ước tính",
-    Status.PRELIMINARY: "sơ bộ",
-    Status.OFFICIAL: "chính thức",
-    Status.IMPUTED: "không công bố, suy ra",
-}
-parse_status = choice(
+parse_status = Choice(
     Status,
     {"ước tính": Status.ESTIMATE, "ước": Status.ESTIMATE, "sơ bộ": Status.PRELIMINARY,
      "chính thức": Status.OFFICIAL, "suy ra": Status.IMPUTED},
@@ -182,13 +177,13 @@ class AwardStatus(StrEnum):
     DECIDED = "decided"
 
 
-parse_recipient_kind = choice(
+parse_recipient_kind = Choice(
     RecipientKind, {"tập thể": RecipientKind.COLLECTIVE, "cá nhân": RecipientKind.INDIVIDUAL}
 )
-parse_scope = choice(
+parse_scope = Choice(
     Scope, {"thành viên": Scope.MEMBER, "cụm": Scope.CLUSTER, "cụm trưởng": Scope.CHAIR}
 )
-parse_award_status = choice(
+parse_award_status = Choice(
     AwardStatus,
     {"đề nghị": AwardStatus.PROPOSED, "quyết định": AwardStatus.DECIDED,
      "đã quyết định": AwardStatus.DECIDED},
@@ -208,8 +203,12 @@ class Column:
     mandatory: bool = False  # its cells may not be empty
     description: str = ""
     # Reads a whole column of a batch at once (stripped texts), raising on anything unusual so
-    # that `parse` looks at each cell and says what is wrong.
+    # that `parse` looks at each cell and says what is wrong. A `Choice` brings its own.
     fast: Callable[[list[str]], list[Any]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.fast is None and isinstance(self.parse, Choice):
+            object.__setattr__(self, "fast", self.parse.batch)
 
 
 @dataclass(slots=True)
@@ -404,8 +403,6 @@ def _chain(first: _Batch | None, rest: Iterator[_Batch]) -> Iterator[_Batch]:
 
 # --- the columns of each file ----------------------------------------------------------------
 
-FIGURE_SUFFIXES = ("plan", "status", "source")
-
 
 def indicator_columns(cluster: Cluster) -> dict[str, Column]:
     """The columns of YEAR/indicators.csv, from the cluster's indicators."""
@@ -445,19 +442,16 @@ AWARD_COLUMNS: dict[str, Column] = {
             "recipient_kind",
             parse_recipient_kind,
             description="collective or individual",
-            fast=fast_choice(RecipientKind),
         ),
         Column(
             "scope",
             parse_scope,
             description="member, cluster or chair (default member)",
-            fast=fast_choice(Scope),
         ),
         Column(
             "status",
             parse_award_status,
             description="proposed or decided (default decided)",
-            fast=fast_choice(AwardStatus),
         ),
         Column("decision_number", None, description="số quyết định"),
         Column("decision_date", parse_date, description="ngày quyết định", fast=fast_dates),

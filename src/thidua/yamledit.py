@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from thidua.yamlfile import _Loader, resolve_plain
+from thidua.yamlfile import LOADER, resolve_plain
 
 
 @dataclass(slots=True)
@@ -39,7 +39,7 @@ def top_level(text: str) -> dict[str, Entry]:
     depth = 0
     key: tuple[str, int] | None = None
     current: Entry | None = None
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, _SKIP):
             continue
         start, end = event.start_mark.index, event.end_mark.index

@@ -25,9 +25,9 @@ import yaml
 from thidua.findings import FileProblem, Finding, Position, error
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    LOADER: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml: slower, same results
-    _Loader = yaml.SafeLoader
+    LOADER = yaml.SafeLoader
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
@@ -173,7 +173,7 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
             )
 
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=LOADER):
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 refuse_extras(event)
