@@ -23,10 +23,11 @@ from thidua.models import Cluster, Member, RotationCustom
 from thidua.names import match_member
 from thidua.repository import Repository
 
+# How a custom is written in YEAR/leadership.yaml (chosen.how); {group} is "Cụm" or "Khối".
 CUSTOM_VI = {
-    RotationCustom.DEPUTY_SUCCEEDS: "Cụm phó năm trước làm Cụm trưởng",
+    RotationCustom.DEPUTY_SUCCEEDS: "{group} phó năm trước làm {group} trưởng",
     RotationCustom.NEXT_IN_ORDER: "luân phiên theo thứ tự đã thống nhất",
-    RotationCustom.LEADER_BECOMES_CHAIR: "đơn vị dẫn đầu năm trước làm Cụm trưởng",
+    RotationCustom.LEADER_BECOMES_CHAIR: "đơn vị dẫn đầu năm trước làm {group} trưởng",
 }
 
 
@@ -197,7 +198,11 @@ def decide(
         raise RotationError(f"{chosen_chair.id} cannot be both chair and deputy")
     if how is None:
         by_custom = chair is None and deputy is None and proposal.custom is not None
-        how = CUSTOM_VI[proposal.custom] if by_custom else "bầu tại hội nghị"  # type: ignore[index]
+        how = (
+            CUSTOM_VI[proposal.custom].format(group=repo.cluster.model.group_word)  # type: ignore[index]
+            if by_custom
+            else "bầu tại hội nghị"
+        )
     before = repo.years.get(year - 1)
     previous = before.leadership.model.chair if before and before.leadership else None
     return Decision(proposal, chosen_chair, chosen_deputy, how, previous)
