@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from thidua.checks import check_repository
 from thidua.findings import Finding
+from thidua.inspection import check_repository
+from thidua.repository import Records, load
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -79,6 +80,13 @@ def write_repo(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+def records_of(root: Path) -> Records:
+    """The records at `root` as read, whatever the checks say of them (cluster.yaml must be valid)."""
+    records = load(root).records
+    assert records is not None, "cluster.yaml is missing or invalid"
+    return records
 
 
 def findings_of(root: Path) -> list[Finding]:

@@ -12,10 +12,11 @@ from conftest import CLUSTER, write_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thidua import checks
+from thidua.checks import LedgerChecks
 from thidua.csvfile import CsvFile
+from thidua.figures import AwardTally
 from thidua.models import Cluster
-from thidua.repository import Year, _tally
+from thidua.repository import YearRecords, _stream
 from thidua.tables import AWARD_COLUMNS, Table
 from thidua.yamlfile import load_yaml
 
@@ -56,11 +57,12 @@ def read(root: Path, size: int):
     table = Table(
         CsvFile(root / "2023/awards.csv", "2023/awards.csv"), AWARD_COLUMNS, batch_size=size
     )
-    year = Year(2023, "2023")
-    found = _tally(table, checks.award_row_checks(cluster, 2023), year)
+    year = YearRecords(2023)
+    found = _stream(table, cluster, year, [LedgerChecks(), AwardTally()])
+    tally = year.ledger.get(AwardTally.name)
     groups = {
         k: (g.total, g.collective, g.individual, dict(g.members), g.rows, g.first_lines)
-        for k, g in (year.awards or {}).items()
+        for k, g in (tally.groups if tally else {}).items()
     }
     return sorted((f.code, f.position.line, f.position.column, f.message) for f in found), groups
 
@@ -105,8 +107,7 @@ def test_reading_years_in_parallel_finds_and_counts_the_same(tmp_path):
     sys.path.insert(0, str(ROOT / "bench"))
     from generate import generate
 
-    from thidua.checks import run
-    from thidua.repository import load
+    from thidua.inspection import inspect
 
     root = tmp_path / "repo"
     generate(root, 10, 6, 4, 2025, 3000, 3)
@@ -116,13 +117,20 @@ def test_reading_years_in_parallel_finds_and_counts_the_same(tmp_path):
     )
 
     def result(jobs):
-        repo, findings = load(root, jobs=jobs)
-        findings += run(repo, TODAY)
+        result = inspect(root, TODAY, consumers=[AwardTally()], jobs=jobs)
+        records = result.records
+        assert records is not None
         counts = {
-            y: {k: (g.total, g.rows, g.first_lines) for k, g in (r.awards or {}).items()}
-            for y, r in repo.years.items()
+            y: {k: (g.total, g.rows, g.first_lines) for k, g in r.ledger["awards"].groups.items()}
+            for y, r in records.years.items()
+            if "awards" in r.ledger
         }
-        return sorted(f.sort_key for f in findings), counts, repo.files, list(repo.years)
+        return (
+            sorted(f.sort_key for f in result.findings),
+            counts,
+            result.files,
+            list(records.years),
+        )
 
     one, two = result(1), result(2)
     assert one == two

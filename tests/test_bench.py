@@ -7,7 +7,7 @@ import sys
 
 from conftest import ROOT, TODAY
 
-from thidua.checks import check_repository
+from thidua.inspection import check_repository
 
 sys.path.insert(0, str(ROOT / "bench"))
 

@@ -228,6 +228,6 @@ def test_award_decision_before_the_year(repo):
 def test_award_decision_missing_for_a_cluster_award(repo):
     awards = "member,award,scope,status\nan-giang,co-thi-dua-chinh-phu,cluster,decided\n"
     found = findings_of(repo({"2023/awards.csv": awards}))
-    assert [(f.code, str(f.severity)) for f in found] == [("award-decision", "warning")]
+    assert [(f.code, str(f.severity)) for f in found] == [("award-decision-missing", "warning")]
     proposed = awards.replace("decided", "đề nghị")
     assert findings_of(repo({"2023/awards.csv": proposed})) == []

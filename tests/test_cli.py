@@ -54,7 +54,7 @@ def test_broken_data_golden(data_copy, fmt, monkeypatch):
 
 
 def test_json_output_equals_the_library_result(data_copy):
-    from thidua.checks import check_repository
+    from thidua.inspection import check_repository
 
     break_data(data_copy)
     result = run("check", str(data_copy), "--format", "json")

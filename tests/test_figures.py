@@ -100,9 +100,10 @@ def test_comparison_over_common_members_when_membership_changed(repo):
             "2024/indicators.csv": "member,growth,revenue\nan-giang,6,10\nbac-lieu,8,20\nca-mau,4,30\n",
         }
     )
-    loaded, findings = load(root)
-    assert findings == []
-    summary = build(loaded, 2025)
+    reading = load(root)
+    assert reading.findings == []
+    assert reading.records is not None
+    summary = build(reading.records, 2025)
     growth, revenue = summary.figures
     assert growth.previous == Decimal(5)  # an-giang and ca-mau in 2024, not bac-lieu
     assert growth.previous_note == "left: bac-lieu"

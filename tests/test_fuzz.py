@@ -11,8 +11,8 @@ from conftest import DATA, TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thidua.checks import check_repository
 from thidua.findings import Finding
+from thidua.inspection import check_repository
 
 FILES = sorted(str(p.relative_to(DATA)) for p in DATA.rglob("*") if p.suffix in (".yaml", ".csv"))
 SNIPPETS = [

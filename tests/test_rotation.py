@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA, findings_of, snapshot
+from conftest import DATA, findings_of, records_of, snapshot
 from typer.testing import CliRunner
 
 from thidua.cli import app
-from thidua.repository import load
 from thidua.rotation import propose
 
 runner = CliRunner()
@@ -44,7 +43,7 @@ def test_deputy_succeeds(repo):
             "2024/leadership.yaml": "year: 2024\nchair: a\ndeputy: c\n",
         }
     )
-    proposal = propose(load(root)[0], 2025)
+    proposal = propose(records_of(root), 2025)
     assert ids(proposal) == ("c", "d")
     assert "c was deputy in 2024" in proposal.reasons[0]
 
@@ -53,14 +52,14 @@ def test_next_in_order_skips_members_that_left(repo):
     root = repo(
         {"cluster.yaml": cluster("next-in-order"), "2024/leadership.yaml": "year: 2024\nchair: a\n"}
     )
-    assert ids(propose(load(root)[0], 2025)) == ("c", "d")  # b merged into d at the end of 2024
+    assert ids(propose(records_of(root), 2025)) == ("c", "d")  # b merged into d at the end of 2024
 
 
 def test_next_in_order_from_a_chair_that_merged_away(repo):
     root = repo(
         {"cluster.yaml": cluster("next-in-order"), "2024/leadership.yaml": "year: 2024\nchair: b\n"}
     )
-    assert ids(propose(load(root)[0], 2025)) == ("c", "d")  # b's place in the order is kept
+    assert ids(propose(records_of(root), 2025)) == ("c", "d")  # b's place in the order is kept
 
 
 def test_agreed_order_wraps_around_and_takes_new_members(repo):
@@ -70,7 +69,7 @@ def test_agreed_order_wraps_around_and_takes_new_members(repo):
             "2024/leadership.yaml": "year: 2024\nchair: c\n",
         }
     )
-    proposal = propose(load(root)[0], 2025)
+    proposal = propose(records_of(root), 2025)
     assert ids(proposal) == ("d", "e")
     assert "rotation.order" in proposal.reasons[-1]
 
@@ -82,7 +81,7 @@ def test_leader_becomes_chair_follows_a_merger(repo):
             "2024/conference.yaml": "year: 2024\ndate: 2025-01-10\nplace: X\nleading_unit: b\n",
         }
     )
-    proposal = propose(load(root)[0], 2025)
+    proposal = propose(records_of(root), 2025)
     assert ids(proposal) == ("d", "e")
     assert "b became d" in proposal.reasons[0]
 
@@ -96,7 +95,7 @@ def test_fallback_when_the_custom_cannot_decide(repo):
             "2024/leadership.yaml": "year: 2024\nchair: a\n",
         }
     )
-    proposal = propose(load(root)[0], 2025)
+    proposal = propose(records_of(root), 2025)
     assert ids(proposal) == ("c", "d")
     assert [r.split(":")[0] for r in proposal.reasons[:2]] == [
         "leader-becomes-chair",
@@ -107,7 +106,7 @@ def test_fallback_when_the_custom_cannot_decide(repo):
 
 def test_no_proposal_without_records(repo):
     root = repo({"cluster.yaml": cluster("deputy-succeeds")})
-    assert ids(propose(load(root)[0], 2025)) == (None, None)
+    assert ids(propose(records_of(root), 2025)) == (None, None)
 
 
 def rotate(*args: str):

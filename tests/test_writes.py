@@ -14,7 +14,7 @@ from conftest import TODAY, findings_of, snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thidua.checks import check_repository
+from thidua.inspection import check_repository
 from thidua.models import Pledge
 from thidua.recording import signatures_change
 from thidua.writes import Change, WriteRefused, apply, locked, write_atomic

@@ -1,222 +1,324 @@
-"""The rules across files. Each check is a small function that yields findings; its docstring is
-its documentation, and `docs/checks.md` has a section per code with a bad example and the fix.
+"""The rules across files. Each rule is a small function, registered where it is defined by one of
+three decorators, one per shape:
 
-Checks take what `thidua.repository.load` read. A record that failed validation is absent, and the
-checks skip it: its own findings already say what is wrong.
+- `@repository_check(...)`: `(context) -> findings`, once per repository (cluster.yaml's own rules);
+- `@year_check(...)`: `(context, year) -> findings`, once per year folder read;
+- `@ledger_check(...)`: `(cluster, year) -> (table, batch) -> findings`, on the award ledger as it
+  streams past the loader a batch at a time (a ledger may hold a million rows).
+
+Each decorator names the catalogue codes the rule reports; the rule's docstring says what it checks.
+A record that failed validation is absent, and the rules skip it: its own findings say what is wrong.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
-from thidua.findings import Finding, Position, error, warning
-from thidua.models import Aggregate, Cluster, Member
+from thidua.catalogue import (
+    AWARD_DECISION,
+    AWARD_DECISION_MISSING,
+    AWARD_RECIPIENT,
+    AWARD_TYPE_UNKNOWN,
+    HANDOVER_MISMATCH,
+    ID_DUPLICATE,
+    INDICATOR_COLUMN_MISSING,
+    INDICATOR_REF,
+    INDICATOR_ROW_DUPLICATE,
+    INDICATOR_ROW_MISSING,
+    LEADERSHIP_SAME,
+    MEMBER_INACTIVE,
+    MEMBER_UNKNOWN,
+    PART_OVER_WHOLE,
+    PLEDGE_UNSIGNED,
+    SIGNATURE_DATE,
+    SIGNATURE_DUPLICATE,
+    VALUE_OUT_OF_BOUNDS,
+    Code,
+)
+from thidua.findings import Finding, Position
+from thidua.models import Aggregate, Cluster
 from thidua.names import did_you_mean, suggest
-
-if TYPE_CHECKING:
-    from thidua.repository import Repository, Year
-    from thidua.tables import Batch, Row, Table
+from thidua.repository import LedgerPass, Records, YearRecords
+from thidua.tables import Batch, Row, Table
 
 
-class Members:
-    """The cluster's members, for looking up ids by year."""
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every rule may look at: the records, and the day that decides what is past."""
 
-    def __init__(self, cluster: Cluster) -> None:
-        self.by_id: dict[str, Member] = {m.id: m for m in cluster.members}
+    records: Records
+    today: date
 
-    def active(self, year: int) -> list[Member]:
-        return [m for m in self.by_id.values() if m.active_in(year)]
+    @property
+    def cluster(self) -> Cluster:
+        return self.records.cluster
 
-    def check(
-        self, member_id: str, year: int | None, pos: Position, role: str
-    ) -> Iterator[Finding]:
-        """member-unknown, member-inactive: an id names a member, active in that year."""
-        member = self.by_id.get(member_id)
-        if member is None:
-            yield error(
-                "member-unknown",
-                pos,
-                f"{role} '{member_id}' is not a member in cluster.yaml"
-                f"{did_you_mean(member_id, self.by_id)}",
-            )
-        elif year is not None and not member.active_in(year):
-            span = f"{member.first_year or '…'}–{member.last_year or '…'}"
-            yield error(
-                "member-inactive",
-                pos,
-                f"{role} '{member_id}' was not a member in {year} (member {span})",
-            )
+
+RepositoryCheck = Callable[[Context], Iterable[Finding]]
+YearCheck = Callable[[Context, YearRecords], Iterable[Finding]]
+BatchCheck = Callable[[Table, Batch], Iterable[Finding]]
+LedgerCheck = Callable[[Cluster, int], BatchCheck]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A registered check: its function, its shape and the codes it reports."""
+
+    function: Callable[..., Any]
+    shape: str  # "repository", "year" or "ledger"
+    codes: tuple[Code, ...]
+
+    @property
+    def doc(self) -> str:
+        return (self.function.__doc__ or "").strip()
+
+
+RULES: list[Rule] = []
+
+
+def _register(shape: str, codes: tuple[Code, ...]) -> Callable[[F], F]:
+    def register(function: F) -> F:
+        RULES.append(Rule(function, shape, codes))
+        return function
+
+    return register
+
+
+def repository_check(*codes: Code) -> Callable[[F], F]:
+    """Register a rule run once on the whole repository."""
+    return _register("repository", codes)
+
+
+def year_check(*codes: Code) -> Callable[[F], F]:
+    """Register a rule run once on each year folder."""
+    return _register("year", codes)
+
+
+def ledger_check(*codes: Code) -> Callable[[F], F]:
+    """Register a rule run on each batch of each award ledger read."""
+    return _register("ledger", codes)
+
+
+def run(records: Records, today: date) -> Iterator[Finding]:
+    """Every repository and year rule on the records (ledger rules run while they are read, by
+    `LedgerChecks`)."""
+    context = Context(records, today)
+    for rule in RULES:
+        if rule.shape == "repository":
+            yield from rule.function(context)
+    for year in records.years.values():
+        for rule in RULES:
+            if rule.shape == "year":
+                yield from rule.function(context, year)
+
+
+class LedgerChecks:
+    """The ledger rules as a consumer of the loader: each ledger batch goes through every rule."""
+
+    name = "checks"
+
+    def start(self, cluster: Cluster, year: int, table: Table) -> LedgerPass:
+        return _LedgerPass(table, [r.function(cluster, year) for r in RULES if r.shape == "ledger"])
+
+
+@dataclass(slots=True)
+class _LedgerPass:
+    table: Table
+    checks: list[BatchCheck]
+
+    def feed(self, batch: Batch) -> Iterable[Finding]:
+        for check in self.checks:
+            yield from check(self.table, batch)
+
+    def finish(self) -> None:
+        return None
+
+
+def member_problems(
+    cluster: Cluster, member_id: str, year: int | None, pos: Position, role: str
+) -> Iterator[Finding]:
+    """member-unknown, member-inactive: an id names a member, active in `year` (if given)."""
+    member = cluster.member(member_id)
+    if member is None:
+        hint = did_you_mean(member_id, cluster.members_by_id)
+        yield MEMBER_UNKNOWN.at(pos, role=role, id=member_id, hint=hint)
+    elif year is not None and not member.active_in(year):
+        span = f"{member.first_year or '…'}–{member.last_year or '…'}"
+        yield MEMBER_INACTIVE.at(pos, role=role, id=member_id, year=year, span=span)
 
 
 # --- cluster.yaml ----------------------------------------------------------------------------
 
 
-def check_cluster_ids(repo: Repository) -> Iterator[Finding]:
-    """id-duplicate: member, indicator and award type ids are each unique."""
-    assert repo.cluster is not None
-    model = repo.cluster.model
-    for field, items in (
-        ("members", model.members),
-        ("indicators", model.indicators),
-        ("award_types", model.award_types),
-    ):
+@repository_check(ID_DUPLICATE)
+def check_cluster_ids(context: Context) -> Iterator[Finding]:
+    """Member, indicator and award type ids are each unique."""
+    records = context.records
+    cluster = records.cluster
+    groups: tuple[tuple[str, list[Any]], ...] = (
+        ("members", cluster.members),
+        ("indicators", cluster.indicators),
+        ("award_types", cluster.award_types),
+    )
+    for name, items in groups:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.id in seen:
-                yield error(
-                    "id-duplicate",
-                    repo.cluster.pos(field, i, "id"),
-                    f"the id '{item.id}' is used twice in {field} (first at line"
-                    f" {repo.cluster.pos(field, seen[item.id], 'id').line}); ids must be unique",
+                first = records.cluster_pos(name, seen[item.id], "id").line
+                yield ID_DUPLICATE.at(
+                    records.cluster_pos(name, i, "id"), id=item.id, field=name, first=first
                 )
             else:
                 seen[item.id] = i
 
 
-def check_cluster_references(repo: Repository) -> Iterator[Finding]:
-    """member-unknown, indicator-ref: what cluster.yaml names inside itself exists."""
-    assert repo.cluster is not None
-    loaded = repo.cluster
-    model = loaded.model
-    members = Members(model)
-    for i, member in enumerate(model.members):
+@repository_check(MEMBER_UNKNOWN, INDICATOR_REF)
+def check_cluster_references(context: Context) -> Iterator[Finding]:
+    """What cluster.yaml names inside itself exists: the members that members became, the
+    members of the rotation order, the indicators that weigh or make up another."""
+    records = context.records
+    cluster = records.cluster
+    for i, member in enumerate(cluster.members):
         if member.became and member.became.member:
-            yield from members.check(
-                member.became.member, None, loaded.pos("members", i, "became", "member"), "became"
-            )
-    if model.rotation:
-        for i, member_id in enumerate(model.rotation.order):
-            yield from members.check(member_id, None, loaded.pos("rotation", "order", i), "order")
-    columns = {ind.id for ind in model.indicators if ind.is_column}
-    for i, ind in enumerate(model.indicators):
-        for field in ("weight", "numerator", "denominator"):
-            ref = getattr(ind, field)
+            pos = records.cluster_pos("members", i, "became", "member")
+            yield from member_problems(cluster, member.became.member, None, pos, "became")
+    if cluster.rotation:
+        for i, member_id in enumerate(cluster.rotation.order):
+            pos = records.cluster_pos("rotation", "order", i)
+            yield from member_problems(cluster, member_id, None, pos, "order")
+    columns = {ind.id for ind in cluster.indicators if ind.is_column}
+    for i, ind in enumerate(cluster.indicators):
+        refs = (
+            ("weight", ind.weight),
+            ("numerator", ind.numerator),
+            ("denominator", ind.denominator),
+        )
+        for field, ref in refs:
             if ref is not None and ref not in columns:
-                yield error(
-                    "indicator-ref",
-                    loaded.pos("indicators", i, field),
-                    f"{field} '{ref}' is not an indicator reported in indicators.csv"
-                    f"{did_you_mean(ref, columns)}",
+                yield INDICATOR_REF.at(
+                    records.cluster_pos("indicators", i, field),
+                    field=field,
+                    ref=ref,
+                    hint=did_you_mean(ref, columns),
                 )
 
 
 # --- leadership, conference, pledge ----------------------------------------------------------
 
 
-def check_leadership(repo: Repository, year: Year) -> Iterator[Finding]:
-    """member-unknown, member-inactive, leadership-same, handover-mismatch: the chair and deputy
-    are different members active that year; the handover comes from the previous year's chair."""
-    if year.leadership is None or repo.cluster is None:
+@year_check(MEMBER_UNKNOWN, MEMBER_INACTIVE, LEADERSHIP_SAME, HANDOVER_MISMATCH)
+def check_leadership(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """The chair and deputy are different members active that year; the handover comes from the
+    previous year's chair."""
+    if year.leadership is None:
         return
-    members = Members(repo.cluster.model)
+    cluster = context.cluster
     lead = year.leadership
     model = lead.model
-    yield from members.check(model.chair, year.year, lead.pos("chair"), "chair")
+    yield from member_problems(cluster, model.chair, year.year, lead.pos("chair"), "chair")
     if model.deputy is not None:
-        yield from members.check(model.deputy, year.year, lead.pos("deputy"), "deputy")
+        yield from member_problems(cluster, model.deputy, year.year, lead.pos("deputy"), "deputy")
         if model.deputy == model.chair:
-            yield error(
-                "leadership-same",
-                lead.pos("deputy"),
-                f"'{model.chair}' is both chair and deputy; the deputy must be another member",
-            )
+            yield LEADERSHIP_SAME.at(lead.pos("deputy"), id=model.chair)
     if model.handover is not None:
-        yield from members.check(
-            model.handover.from_, None, lead.pos("handover", "from"), "handover from"
-        )
-        before = repo.years.get(year.year - 1)
-        if before and before.leadership and before.leadership.model.chair != model.handover.from_:
-            yield warning(
-                "handover-mismatch",
-                lead.pos("handover", "from"),
-                f"the handover is from '{model.handover.from_}' but {year.year - 1}/leadership.yaml"
-                f" names '{before.leadership.model.chair}' as chair",
-            )
+        given = model.handover.from_
+        pos = lead.pos("handover", "from")
+        yield from member_problems(cluster, given, None, pos, "handover from")
+        before = context.records.years.get(year.year - 1)
+        if before and before.leadership and before.leadership.model.chair != given:
+            chair = before.leadership.model.chair
+            yield HANDOVER_MISMATCH.at(pos, given=given, previous=year.year - 1, chair=chair)
 
 
-def check_conference(repo: Repository, year: Year) -> Iterator[Finding]:
-    """member-unknown, member-inactive: the host and the leading unit are members that year."""
-    if year.conference is None or repo.cluster is None:
+@year_check(MEMBER_UNKNOWN, MEMBER_INACTIVE)
+def check_conference(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """The host and the leading unit are members that year."""
+    if year.conference is None:
         return
-    members = Members(repo.cluster.model)
     conf = year.conference
-    if conf.model.host:
-        yield from members.check(conf.model.host, year.year, conf.pos("host"), "host")
-    if conf.model.leading_unit:
-        yield from members.check(
-            conf.model.leading_unit, year.year, conf.pos("leading_unit"), "leading_unit"
-        )
+    for role, member_id in (("host", conf.model.host), ("leading_unit", conf.model.leading_unit)):
+        if member_id:
+            yield from member_problems(context.cluster, member_id, year.year, conf.pos(role), role)
 
 
-def check_pledge(repo: Repository, year: Year, today: date) -> Iterator[Finding]:
-    """member-unknown, member-inactive, signature-duplicate, signature-date, pledge-unsigned:
-    only active members sign, once each, inside the pledge's year; a past year's pledge that an
+@year_check(MEMBER_UNKNOWN, MEMBER_INACTIVE, SIGNATURE_DUPLICATE, SIGNATURE_DATE, PLEDGE_UNSIGNED)
+def check_pledge(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """Only active members sign, once each, inside the pledge's year; a past year's pledge that an
     active member never signed is a warning."""
-    if year.pledge is None or repo.cluster is None:
+    if year.pledge is None:
         return
-    members = Members(repo.cluster.model)
     pledge = year.pledge
     first_line: dict[str, int] = {}
     for i, sig in enumerate(pledge.model.signatures):
         pos = pledge.pos("signatures", i, "member")
-        yield from members.check(sig.member, year.year, pos, "signature of")
+        yield from member_problems(context.cluster, sig.member, year.year, pos, "signature of")
         if sig.member in first_line:
-            yield error(
-                "signature-duplicate",
-                pos,
-                f"'{sig.member}' has signed already (line {first_line[sig.member]}); a member"
-                " signs once: remove one of the two",
-            )
+            yield SIGNATURE_DUPLICATE.at(pos, id=sig.member, first=first_line[sig.member])
         first_line.setdefault(sig.member, pos.line)
         if sig.date.year != year.year:
-            yield error(
-                "signature-date",
-                pledge.pos("signatures", i, "date"),
-                f"the signature is dated {sig.date.isoformat()}, outside the pledge's year"
-                f" {year.year}",
+            yield SIGNATURE_DATE.at(
+                pledge.pos("signatures", i, "date"), date=sig.date.isoformat(), year=year.year
             )
-    if year.year < today.year:
-        missing = [m.id for m in members.active(year.year) if m.id not in first_line]
+    if year.year < context.today.year:
+        missing = [m.id for m in context.cluster.active(year.year) if m.id not in first_line]
         if missing:
-            yield warning(
-                "pledge-unsigned",
-                pledge.pos("signatures"),
-                f"the {year.year} pledge was never signed by: {', '.join(missing)}",
+            yield PLEDGE_UNSIGNED.at(
+                pledge.pos("signatures"), year=year.year, members=", ".join(missing)
             )
 
 
 # --- indicators.csv --------------------------------------------------------------------------
 
 
-def indicator_row_checks(
-    cluster: Cluster, year: int, seen: dict[str, int]
-) -> Callable[[Table, Row], Iterable[Finding]]:
-    """member-unknown, member-inactive, indicator-row-duplicate, value-out-of-bounds: each row
-    names an active member once, and each figure lies inside its indicator's bounds. The first line
-    of each member's row is recorded in `seen`."""
-    members = Members(cluster)
+@year_check(MEMBER_UNKNOWN, MEMBER_INACTIVE, INDICATOR_ROW_DUPLICATE, INDICATOR_ROW_MISSING)
+def check_indicator_members(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """Each row names a member active that year, once; every member active that year has a row."""
+    table, rows = year.indicator_table, year.indicators
+    if table is None or rows is None:
+        return
+    seen: dict[str, int] = {}
+    for row in rows:
+        member_id = row.values.get("member")
+        if member_id is None:
+            continue
+        pos = table.position(row, "member")
+        yield from member_problems(context.cluster, member_id, year.year, pos, "member")
+        if member_id in seen:
+            yield INDICATOR_ROW_DUPLICATE.at(pos, id=member_id, first=seen[member_id])
+        seen.setdefault(member_id, row.line)
+    for member in context.cluster.active(year.year):
+        if member.id not in seen:
+            yield INDICATOR_ROW_MISSING.at(Position(table.file.rel), id=member.id, year=year.year)
+
+
+@year_check(INDICATOR_COLUMN_MISSING)
+def check_indicator_columns(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """Every indicator that members report has a column."""
+    table = year.indicator_table
+    if table is None:
+        return
+    for ind in context.cluster.indicators:
+        if ind.is_column and ind.id not in table.index:
+            yield INDICATOR_COLUMN_MISSING.at(Position(table.file.rel), id=ind.id, label=ind.label)
+
+
+@year_check(VALUE_OUT_OF_BOUNDS)
+def check_indicator_bounds(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """Each figure lies inside its indicator's plausible bounds; a share's part lies between 0 and
+    its whole."""
+    table, rows = year.indicator_table, year.indicators
+    if table is None or rows is None:
+        return
+    cluster = context.cluster
     bounded = [
         ind for ind in cluster.indicators if ind.is_column and (ind.min, ind.max) != (None, None)
     ]
     shares = [ind for ind in cluster.indicators if ind.aggregate is Aggregate.SHARE]
-
-    def check(table: Table, row: Row) -> Iterator[Finding]:
-        member_id = row.values.get("member")
-        if member_id is None:
-            return
-        pos = table.position(row, "member")
-        yield from members.check(member_id, year, pos, "member")
-        if member_id in seen:
-            yield error(
-                "indicator-row-duplicate",
-                pos,
-                f"'{member_id}' has a second row (first at line {seen[member_id]});"
-                " each member has one row",
-            )
-        seen.setdefault(member_id, row.line)
+    for row in rows:
         for ind in bounded:
             value = row.values.get(ind.id)
             if value is None:
@@ -224,66 +326,49 @@ def indicator_row_checks(
             if (ind.min is not None and value < ind.min) or (
                 ind.max is not None and value > ind.max
             ):
-                yield error(
-                    "value-out-of-bounds",
+                yield VALUE_OUT_OF_BOUNDS.at(
                     table.position(row, ind.id),
-                    f"{ind.id} = {value} is outside its plausible range"
-                    f" [{_bound(ind.min)}, {_bound(ind.max)}] {ind.unit}; check for a typo, or widen"
-                    " min/max in cluster.yaml",
+                    id=ind.id,
+                    value=value,
+                    low=_bound(ind.min),
+                    high=_bound(ind.max),
+                    unit=ind.unit,
                 )
         for ind in shares:
-            part, whole = row.values.get(ind.numerator or ""), row.values.get(ind.denominator or "")
+            numerator, denominator = ind.numerator or "", ind.denominator or ""
+            part, whole = row.values.get(numerator), row.values.get(denominator)
             if part is not None and whole is not None and not 0 <= part <= whole:
-                yield error(
-                    "value-out-of-bounds",
-                    table.position(row, ind.numerator or ""),
-                    f"{ind.numerator} = {part} must lie between 0 and {ind.denominator} = {whole}",
+                yield PART_OVER_WHOLE.at(
+                    table.position(row, numerator),
+                    part_id=numerator,
+                    part=part,
+                    whole_id=denominator,
+                    whole=whole,
                 )
-
-    return check
 
 
 def _bound(value: object) -> str:
     return "…" if value is None else str(value)
 
 
-def check_indicator_rows(
-    repo: Repository, year: Year, seen: Iterable[str], header: list[str]
-) -> Iterator[Finding]:
-    """indicator-row-missing, indicator-column-missing: every member active that year has a row,
-    and every reported indicator has a column."""
-    assert repo.cluster is not None and year.indicators_file is not None
-    pos = Position(year.indicators_file, 1, 1)
-    seen = set(seen)
-    for member in Members(repo.cluster.model).active(year.year):
-        if member.id not in seen:
-            yield error(
-                "indicator-row-missing",
-                pos,
-                f"no row for '{member.id}', a member in {year.year}; add its row (leave unknown"
-                " figures empty)",
-            )
-    for ind in repo.cluster.model.indicators:
-        if ind.is_column and ind.id not in header:
-            yield warning(
-                "indicator-column-missing",
-                pos,
-                f"no column '{ind.id}' ({ind.label}); the report will have no figures for it",
-            )
-
-
 # --- awards.csv ------------------------------------------------------------------------------
 
 
-def award_row_checks(cluster: Cluster, year: int) -> Callable[[Table, Batch], list[Finding]]:
-    """member-unknown, member-inactive, award-type-unknown, award-recipient, award-decision:
-    each award names a known type and a member of that year, fits who the type is for, and a
-    decided award says by which decision.
+@ledger_check(
+    MEMBER_UNKNOWN,
+    MEMBER_INACTIVE,
+    AWARD_TYPE_UNKNOWN,
+    AWARD_RECIPIENT,
+    AWARD_DECISION,
+    AWARD_DECISION_MISSING,
+)
+def check_award_rows(cluster: Cluster, year: int) -> BatchCheck:
+    """Each award names a known type and a member of that year, fits who the type is for, and an
+    award of the cluster that is decided says by which decision, dated no earlier than its year.
 
     A ledger may hold a million rows: each batch is screened with set operations, and only the
     rows that may be wrong are looked at one by one."""
-    members = Members(cluster)
-    active = {m.id for m in members.active(year)}
+    active = {m.id for m in cluster.active(year)}
     types = {t.id: t for t in cluster.award_types}
     fits = {
         t.id: {"collective", "individual"} if t.recipients == "both" else {str(t.recipients)}
@@ -299,10 +384,10 @@ def award_row_checks(cluster: Cluster, year: int) -> Callable[[Table, Batch], li
         """Screen a batch with set operations; look at a row in detail only if it may be wrong."""
         v = batch.values
         absent = [None] * len(batch)
-        members_, awards, kinds = v.get("member", absent), v["award"], v.get("recipient_kind")
+        members, awards, kinds = v.get("member", absent), v["award"], v.get("recipient_kind")
         suspects: set[int] = set()
-        if not active.issuperset(filter(None, members_)):
-            suspects.update(k for k, m in enumerate(members_) if m is not None and m not in active)
+        if not active.issuperset(filter(None, members)):
+            suspects.update(k for k, m in enumerate(members) if m is not None and m not in active)
         if not fits.keys() >= set(awards):
             suspects.update(k for k, a in enumerate(awards) if a not in fits)
         if kinds is not None:
@@ -328,24 +413,22 @@ def award_row_checks(cluster: Cluster, year: int) -> Callable[[Table, Batch], li
         v = row.values
         member = v.get("member")
         if member is not None and member not in active:
-            yield from members.check(member, year, table.position(row, "member"), "member")
+            yield from member_problems(
+                cluster, member, year, table.position(row, "member"), "member"
+            )
         award = v.get("award")
+        kind = v.get("recipient_kind")
         if award is not None and award not in types:
             near = suggest(award, names)
             hint = f" (did you mean '{by_name.get(near, near)}'?)" if near else ""
-            yield error(
-                "award-type-unknown",
-                table.position(row, "award"),
-                f"'{award}' is not an award type id in cluster.yaml{hint}",
+            yield AWARD_TYPE_UNKNOWN.at(table.position(row, "award"), award=award, hint=hint)
+        elif award is not None and kind is not None and kind not in fits[award]:
+            yield AWARD_RECIPIENT.at(
+                table.position(row, "recipient_kind"),
+                award=award,
+                allowed=types[award].recipients,
+                kind=kind,
             )
-        elif award is not None and v.get("recipient_kind") is not None:
-            allowed = types[award].recipients
-            if v["recipient_kind"] not in fits[award]:
-                yield error(
-                    "award-recipient",
-                    table.position(row, "recipient_kind"),
-                    f"'{award}' goes to {allowed} recipients only, not {v['recipient_kind']}",
-                )
         if v.get("status") != "proposed":
             decided = v.get("decision_date")
             if (
@@ -353,60 +436,10 @@ def award_row_checks(cluster: Cluster, year: int) -> Callable[[Table, Batch], li
                 and not table.raw(row, "decision_number")
                 and v.get("scope") == "cluster"
             ):
-                yield warning(
-                    "award-decision",
-                    table.position(row, "status"),
-                    "a decided award should say its decision_number and decision_date;"
-                    " if it is not decided yet, set status to 'proposed'",
-                )
+                yield AWARD_DECISION_MISSING.at(table.position(row, "status"))
             if decided is not None and decided.year < year:
-                yield error(
-                    "award-decision",
-                    table.position(row, "decision_date"),
-                    f"the decision is dated {decided.isoformat()}, before the year {year} it rewards",
+                yield AWARD_DECISION.at(
+                    table.position(row, "decision_date"), date=decided.isoformat(), year=year
                 )
 
     return check
-
-
-CLUSTER_CHECKS: tuple[Callable[[Repository], Iterable[Finding]], ...] = (
-    check_cluster_ids,
-    check_cluster_references,
-)
-
-
-def run(repo: Repository, today: date) -> Iterator[Finding]:
-    """Every check on the records of a loaded repository (row checks run while it is loaded)."""
-    if repo.cluster is None:
-        return
-    for check in CLUSTER_CHECKS:
-        yield from check(repo)
-    for year in repo.years.values():
-        yield from check_leadership(repo, year)
-        yield from check_conference(repo, year)
-        yield from check_pledge(repo, year, today)
-
-
-def check_repository(root: Path, today: date | None = None) -> tuple[list[Finding], int]:
-    """Read and check the repository at `root`: all findings, sorted, and how many files were read.
-
-    This is what `thidua check` prints; `today` decides which pledges are in the past.
-    """
-    repo, findings = inspect(root, today)
-    return findings, repo.files
-
-
-def inspect(
-    root: Path,
-    today: date | None = None,
-    years: Collection[int] | None = None,
-    ledgers: Collection[int] | None = None,
-) -> tuple[Repository, list[Finding]]:
-    """Read and check the repository at `root` (or only some of its years, see `load`): the
-    records read, and all findings, sorted."""
-    from thidua.repository import load
-
-    repo, findings = load(root, years, ledgers)
-    findings += run(repo, today or date.today())
-    findings.sort(key=lambda f: f.sort_key)
-    return repo, findings

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from thidua.repository import Repository
+    from collections.abc import Iterator
+
+    from thidua.repository import Records
     from thidua.writes import Change
 
 from thidua import __version__
@@ -93,6 +95,12 @@ def check(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    excerpt: Annotated[
+        bool,
+        typer.Option(
+            "--excerpt/--no-excerpt", help="Show the line each finding concerns (text format)."
+        ),
+    ] = True,
 ) -> None:
     """Check every file of a cluster's records and report all problems, each with its file and line.
 
@@ -100,19 +108,23 @@ def check(
 
     Example: thidua check data --format json
     """
-    from thidua.checks import check_repository
     from thidua.findings import Severity
-    from thidua.output import WRITERS
+    from thidua.inspection import inspect
+    from thidua.output import WRITERS, is_terminal, write_text
 
     root = folder or data
     if format is None:
         format = (
             CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
         )
-    findings, files = check_repository(root)
-    WRITERS[format.value](findings, files, str(root), sys.stdout)
+    result = inspect(root)
+    if format is CheckFormat.text:
+        color = is_terminal(sys.stdout) and "NO_COLOR" not in os.environ
+        write_text(result.findings, result.files, root, sys.stdout, excerpts=excerpt, color=color)
+    else:
+        WRITERS[format.value](result.findings, result.files, root, sys.stdout)
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    if any(f.severity in failing for f in findings):
+    if any(f.severity in failing for f in result.findings):
         raise typer.Exit(1)
 
 
@@ -148,21 +160,31 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _valid(
-    data: Path, action: str, years: set[int] | None = None, ledgers: set[int] | None = None
-) -> Repository:
-    """The repository at `data` (or the years named) if it passes `check`; otherwise print its
-    errors and stop."""
-    from thidua.checks import inspect
-    from thidua.findings import Severity
+@contextmanager
+def _refusals(data: Path, action: str) -> Iterator[None]:
+    """Turns the library's refusals into a plain message on stderr and exit code 1: records with
+    errors (each shown), a request the records cannot satisfy, a write that must not happen."""
+    from thidua.inspection import InvalidRecords
     from thidua.output import write_text
+    from thidua.pledges import PledgeError
+    from thidua.rendering import TemplateProblem
+    from thidua.report import ReportError
+    from thidua.rotation import RotationError
+    from thidua.writes import WriteRefused
 
-    repo, findings = inspect(data, years=years, ledgers=ledgers)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        write_text(errors, repo.files, str(data), sys.stderr)
-        raise _fail(f"the records in {data} have errors (above); fix them, then {action}")
-    return repo
+    try:
+        yield
+    except InvalidRecords as exc:
+        write_text(exc.errors, exc.files, data, sys.stderr)
+        raise _fail(f"the records in {data} have errors (above); fix them, then {action}") from None
+    except (PledgeError, ReportError, RotationError, TemplateProblem, WriteRefused) as exc:
+        raise _fail(str(exc)) from None
+
+
+def _valid(data: Path) -> Records:
+    from thidua.inspection import valid_records
+
+    return valid_records(data)
 
 
 def _date(value: str | None) -> date | None:
@@ -186,18 +208,22 @@ DryRunOption = Annotated[
 
 
 def _write(changes: list[Change], data: Path, dry_run: bool) -> None:
-    from thidua.writes import WriteRefused, apply
+    from thidua.writes import apply
 
-    try:
-        diff = apply(changes, data, dry_run=dry_run)
-    except WriteRefused as exc:
-        raise _fail(str(exc)) from None
+    diff = apply(changes, data, dry_run=dry_run)
     if dry_run:
         sys.stdout.write(diff)
         print("(dry run: nothing was written)", file=sys.stderr)
     else:
         for change in changes:
             print(f"wrote {change.path}", file=sys.stderr)
+
+
+def _output(output: Path, text: str) -> None:
+    from thidua.writes import write_atomic
+
+    write_atomic(output, text)
+    print(f"wrote {output}", file=sys.stderr)
 
 
 @app.command()
@@ -231,68 +257,20 @@ def summarize(
 
     Example: thidua summarize 2023 --output bao-cao-2023.md
     """
-    from thidua.report import ReportError, as_json, build
-    from thidua.writes import write_atomic
+    from thidua import report
 
-    # The report reads its year, the year before (to compare) and the year after (the next chair
-    # and pledge): only those are read and checked, and only its own year's award ledger.
-    repo = _valid(data, "summarize", years={year - 1, year, year + 1}, ledgers={year})
-    try:
-        summary = build(repo, year)
-    except ReportError as exc:
-        raise _fail(str(exc)) from None
-    if explain:
-        from thidua.report import explain as explanation
-
-        text = explanation(summary, prefix=f"{data}/")
-    elif format is ReportFormat.json:
-        import json
-
-        text = json.dumps(as_json(summary), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    else:
-        text = _render(summary, lang.value, template)
+    with _refusals(data, "summarize"):
+        summary = report.build(report.report_records(data, year), year)
+        if explain:
+            text = report.explain(summary, prefix=f"{data}/")
+        elif format is ReportFormat.json:
+            text = report.as_json_text(summary)
+        else:
+            text = report.render(summary, lang.value, template)
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(output, text)
-        print(f"wrote {output}", file=sys.stderr)
-
-
-def _render(summary: object, lang: str, template: Path | None) -> str:
-    """The report, or a plain message naming the template's file and line when it is broken."""
-    import jinja2
-
-    from thidua.report import render
-
-    if template is not None and not template.is_file():
-        raise _fail(f"the template {template} does not exist")
-    try:
-        return render(summary, lang, template)  # type: ignore[arg-type]
-    except jinja2.TemplateSyntaxError as exc:
-        raise _fail(
-            f"{exc.filename or template}:{exc.lineno}: template error: {exc.message}"
-        ) from None
-    except jinja2.TemplateError as exc:
-        if template is None:
-            raise  # the shipped templates failing is a bug in thidua
-        line = _template_line(exc, template)
-        raise _fail(f"{template}{line}: template error: {type(exc).__name__}: {exc}") from None
-    except Exception as exc:
-        if template is None:
-            raise  # the shipped templates failing is a bug in thidua
-        line = _template_line(exc, template)
-        raise _fail(f"{template}{line}: the template failed: {type(exc).__name__}: {exc}") from None
-
-
-def _template_line(exc: BaseException, template: Path) -> str:
-    """':LINE' of the user's template where `exc` was raised, if the traceback shows it."""
-    tb = exc.__traceback__
-    line = ""
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == str(template):
-            line = f":{tb.tb_lineno}"
-        tb = tb.tb_next
-    return line
+        _output(output, text)
 
 
 @app.command()
@@ -334,73 +312,35 @@ def rotate(
     Example: thidua rotate 2025 --yes --date 2025-03-12 --place "Nam Định" --ref "Biên bản hội nghị"
     """
     from thidua.recording import leadership_change
-    from thidua.rotation import RotationError, decide
+    from thidua.rotation import decide
     from thidua.writes import locked
 
-    with locked(data) if yes or dry_run else nullcontext():
-        repo = _valid(data, "rotate")
-        try:
-            decision = decide(repo, year, chair=chair, deputy=deputy, how=how, replace=replace)
-        except RotationError as exc:
-            raise _fail(str(exc)) from None
+    recording = yes or dry_run
+    with _refusals(data, "rotate"), locked(data) if recording else nullcontext():
+        decision = decide(_valid(data), year, chair=chair, deputy=deputy, how=how, replace=replace)
         for reason in decision.proposal.reasons:
             print(f"  {reason}")
-        chosen, deputy_ = decision.chair, decision.deputy
-        print(
-            f"{year}: chair {chosen.id} ({chosen.as_of(year)[0]}), deputy "
-            + (f"{deputy_.id} ({deputy_.as_of(year)[0]})" if deputy_ else "—")
-        )
-        if not (yes or dry_run):
+        print(decision.summary())
+        if not recording:
             print("Nothing was recorded: add --yes to record it.", file=sys.stderr)
             return
-        change = leadership_change(
-            data,
-            year,
-            chair=chosen.id,
-            deputy=deputy_.id if deputy_ else None,
-            how=decision.how,
-            when=_date(when),
-            ref=ref,
-            handover_from=decision.previous_chair,
-            place=place,
-        )
+        change = leadership_change(data, decision, when=_date(when), ref=ref, place=place)
         _write([change], data, dry_run)
 
 
 @app.command()
 def leaders(data: DataOption = Path("data")) -> None:
-    """Print the history of chairs (cụm trưởng) and deputies (cụm phó), as a Markdown table.
+    """Print the history of chairs (cụm trưởng) and deputies (cụm phó): a table on the screen,
+    Markdown when piped.
 
-    Example: thidua leaders --data data
+    Example: thidua leaders --data data > lanh-dao.md
     """
-    from thidua.formatting import md, short_date
+    from thidua.output import table
+    from thidua.rotation import HISTORY_HEADERS, history
 
-    repo = _valid(data, "list the leaders")
-    by_id = {m.id: m for m in repo.cluster.model.members}
-
-    def name(member_id: str | None, year: int) -> str:
-        return md(by_id[member_id].as_of(year)[0]) if member_id in by_id else "—"
-
-    word = repo.cluster.model.group_word
-    print(f"| Năm | {word} trưởng | {word} phó | Cách chọn | Bàn giao |")
-    print("|---|---|---|---|---|")
-    for year in sorted(repo.years):
-        record = repo.years[year].leadership
-        if record is None:
-            continue
-        lead = record.model
-        handover = ""
-        if lead.handover:
-            parts = [name(lead.handover.from_, year - 1)]
-            if lead.handover.date:
-                parts.append(short_date(lead.handover.date))
-            if lead.handover.place:
-                parts.append(md(lead.handover.place))
-            handover = ", ".join(parts)
-        how = md(lead.chosen.how) if lead.chosen else ""
-        print(
-            f"| {year} | {name(lead.chair, year)} | {name(lead.deputy, year)} | {how} | {handover} |"
-        )
+    with _refusals(data, "list the leaders"):
+        rows = history(_valid(data))
+    table(HISTORY_HEADERS, [row.cells() for row in rows], sys.stdout)
 
 
 @app.command(name="sign-pledge")
@@ -435,37 +375,39 @@ def sign_pledge(
 
     Example: thidua sign-pledge 2025 --member "Nam Định" --signer "Nguyễn Văn A" --title "Phó Chủ tịch UBND tỉnh"
     """
-    from thidua.pledges import PledgeError, signature, signatures_from_csv, state
+    from thidua.pledges import signature, signatures_from_csv, state
     from thidua.recording import signatures_change
     from thidua.writes import locked
 
     if (from_csv is None) == (member is None):
         raise typer.BadParameter("give either --member (with --signer and --title) or --from-csv")
-    with locked(data):
-        repo = _valid(data, "sign")
-        try:
-            current = state(repo, year)
-            taken = {s.member for s in current.pledge.signatures}
-            today = date.today()
-            if from_csv is not None:
-                signatures = signatures_from_csv(repo, year, from_csv, taken, _date(when) or today)
-            else:
-                signatures = [
-                    signature(repo, year, member, signer, title, _date(when) or today, taken)
-                ]  # type: ignore[arg-type]
-        except PledgeError as exc:
-            raise _fail(str(exc)) from None
+    with _refusals(data, "sign"), locked(data):
+        records = _valid(data)
+        current = state(records, year)
+        taken = {s.member for s in current.pledge.signatures}
+        day = _date(when) or date.today()
+        if from_csv is not None:
+            signatures = signatures_from_csv(records, year, from_csv, taken, day)
+        else:
+            assert member is not None  # one of the two, checked above
+            signatures = [signature(records, year, member, signer, title, day, taken)]
         _write([signatures_change(data, year, current.pledge, signatures)], data, dry_run)
 
 
 @app.command()
 def pledge(
-    year: Annotated[
-        list[str],
+    what: Annotated[
+        str,
         typer.Argument(
-            help="YEAR to show who has signed, or 'new YEAR' to start a pledge.", show_default=False
+            help="YEAR to show who has signed, or 'new' (then YEAR) to start a pledge.",
+            metavar="new|YEAR",
+            show_default=False,
         ),
     ],
+    new_year: Annotated[
+        int | None,
+        typer.Argument(help="With 'new': the year.", metavar="YEAR", show_default=False),
+    ] = None,
     data: DataOption = Path("data"),
     output: Annotated[
         Path | None,
@@ -489,37 +431,30 @@ def pledge(
 
     Example: thidua pledge 2024 --output giao-uoc-2024.md
     """
-    from thidua.pledges import PledgeError, state
-
-    match year:
-        case ["new", number] if number.isdigit():
-            _new_pledge(int(number), data, _date(when), place, dry_run)
-            return
-        case [number] if number.isdigit():
-            pass
-        case _:
-            raise typer.BadParameter(
-                "give a year (thidua pledge 2024) or 'new' and a year (thidua pledge new 2025)"
-            )
-    repo = _valid(data, "show the pledge")
-    try:
-        current = state(repo, int(number))
-    except PledgeError as exc:
-        raise _fail(str(exc)) from None
-    total = len(current.signed) + len(current.unsigned)
-    print(f"Pledge {current.year}: {len(current.signed)} of {total} members have signed.")
-    for m, sig in current.signed:
-        print(
-            f"  signed      {m.id:<20} {sig.date.isoformat()}  {sig.signer or '(name not recorded)'}, {sig.title}"
+    if what == "new" and new_year is not None:
+        _new_pledge(new_year, data, _date(when), place, dry_run)
+    elif what.isdigit() and new_year is None:
+        _show_pledge(int(what), data, output)
+    else:
+        raise typer.BadParameter(
+            "give a year (thidua pledge 2024) or 'new' and a year (thidua pledge new 2025)"
         )
-    for m in current.unsigned:
-        print(f"  not signed  {m.id:<20} {m.as_of(current.year)[0]}")
+
+
+def _show_pledge(year: int, data: Path, output: Path | None) -> None:
+    """`thidua pledge YEAR`: who has signed, and the document with --output."""
+    from thidua.output import table
+    from thidua.pledges import state
+
+    with _refusals(data, "show the pledge"):
+        records = _valid(data)
+        current = state(records, year)
+    print(current.headline())
+    table(["", "member", "name", "date", "signer"], current.rows(), sys.stdout)
     if output is not None:
         from thidua.pledge_document import render_pledge
-        from thidua.writes import write_atomic
 
-        write_atomic(output, render_pledge(repo, current))
-        print(f"wrote {output}", file=sys.stderr)
+        _output(output, render_pledge(records, current))
 
 
 def _new_pledge(year: int, data: Path, when: date | None, place: str | None, dry_run: bool) -> None:
@@ -528,10 +463,8 @@ def _new_pledge(year: int, data: Path, when: date | None, place: str | None, dry
     from thidua.recording import new_pledge_change
     from thidua.writes import locked
 
-    with locked(data):
-        repo = _valid(data, "start the pledge")
-        if (data / str(year) / "pledge.yaml").exists():
-            raise _fail(f"{year}/pledge.yaml exists already")
-        members = [m.id for m in repo.cluster.model.members if m.active_in(year)]
-        change = new_pledge_change(data, year, new_pledge(repo, year, when, place), members)
-        _write([change], data, dry_run)
+    with _refusals(data, "start the pledge"), locked(data):
+        records = _valid(data)
+        started = new_pledge(records, year, when, place)
+        members = [m.id for m in records.cluster.active(year)]
+        _write([new_pledge_change(data, year, started, members)], data, dry_run)

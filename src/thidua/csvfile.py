@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
-from thidua.findings import FileProblem, Position, error
+from thidua.catalogue import CSV_SYNTAX, FILE_EMPTY_CSV
+from thidua.findings import FileProblem, Position
 from thidua.textfile import (
     BOM,
     CSV_LIMIT,
@@ -95,7 +96,7 @@ class CsvFile:
             try:
                 header = next(reader, None)
                 if header is None:
-                    raise FileProblem(error("file-empty", Position(self.rel), "the file is empty"))
+                    raise FileProblem(FILE_EMPTY_CSV.at(Position(self.rel)))
                 self.header = [nfc(h).strip() for h in header]
                 done = reader.line_num
                 while True:
@@ -125,12 +126,7 @@ class CsvFile:
                 raise
             except csv.Error as exc:
                 raise FileProblem(
-                    error(
-                        "csv-syntax",
-                        Position(self.rel, reader.line_num, 1),
-                        f"CSV syntax: {exc}; check the quotes on this line"
-                        ' (a cell that holds a quote or a line break must be inside "…")',
-                    )
+                    CSV_SYNTAX.at(Position(self.rel, reader.line_num, 1), problem=exc)
                 ) from None
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:

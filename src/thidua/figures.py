@@ -7,25 +7,24 @@ range, weighted mean, share), with exact decimal arithmetic, and carries what it
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
+from thidua.decimals import HUNDRED, round_to
+from thidua.findings import Finding
 from thidua.models import Aggregate, Cluster, Indicator, Member, Rounding
-from thidua.repository import AwardRow, Repository, Year
-from thidua.tables import Status
+from thidua.repository import Records, YearRecords
+from thidua.tables import Batch, Status, Table
 
-HUNDRED = Decimal(100)
 _ROUNDING = {
     Rounding.HALF_UP: ROUND_HALF_UP,
     Rounding.DOWN: ROUND_FLOOR,
     Rounding.UP: ROUND_CEILING,
 }
-
-
-def round_to(value: Decimal, decimals: int, rounding: str = ROUND_HALF_UP) -> Decimal:
-    """`value` rounded to `decimals` places (half up unless told), exactly."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
 
 
 @dataclass(slots=True)
@@ -88,7 +87,7 @@ class Figure:
             return self.rounded, 0
         steps = (self.value / head.step).quantize(Decimal(1), rounding=_ROUNDING[head.rounding])
         shown = steps * head.step
-        shown = round_to(shown, max(self.indicator.decimals, -shown.as_tuple().exponent, 0))
+        shown = round_to(shown, max(self.indicator.decimals, -int(shown.as_tuple().exponent), 0))
         return shown, (shown > self.value) - (shown < self.value)
 
 
@@ -158,9 +157,7 @@ def aggregate(figure: Figure) -> None:
             )
 
 
-def _member_values(
-    cluster: Cluster, year: Year, ind: Indicator, active: list[Member]
-) -> list[MemberValue]:
+def _member_values(year: YearRecords, ind: Indicator, active: list[Member]) -> list[MemberValue]:
     rows = {row.values.get("member"): row for row in year.indicators or []}
     out = []
     for member in active:
@@ -193,20 +190,17 @@ def _member_values(
     return out
 
 
-def indicator_figures(repo: Repository, year: int) -> list[Figure]:
+def indicator_figures(records: Records, year: int) -> list[Figure]:
     """The cluster figure of every indicator in `year`, with last year's where it compares."""
-    assert repo.cluster is not None
-    cluster = repo.cluster.model
-    current = repo.years.get(year)
+    cluster = records.cluster
+    current = records.years.get(year)
     if current is None or current.indicators is None:
         return []
-    active = [m for m in cluster.members if m.active_in(year)]
-    before = repo.years.get(year - 1)
+    active = cluster.active(year)
+    before = records.years.get(year - 1)
     figures = []
     for ind in cluster.indicators:
-        fig = Figure(
-            ind, _member_values(cluster, current, ind, active), file=current.indicators_file
-        )
+        fig = Figure(ind, _member_values(current, ind, active), file=current.indicators_file)
         aggregate(fig)
         fig.national = ind.national.get(year)
         if before is not None and before.indicators is not None:
@@ -215,10 +209,9 @@ def indicator_figures(repo: Repository, year: int) -> list[Figure]:
     return figures
 
 
-def _compare(fig: Figure, cluster: Cluster, before: Year, ind: Indicator) -> None:
+def _compare(fig: Figure, cluster: Cluster, before: YearRecords, ind: Indicator) -> None:
     """Last year's figure, over the same members; when membership changed, say so."""
-    active_before = [m for m in cluster.members if m.active_in(before.year)]
-    prev = Figure(ind, _member_values(cluster, before, ind, active_before))
+    prev = Figure(ind, _member_values(before, ind, cluster.active(before.year)))
     now_ids = {m.member for m in fig.reported}
     prev_ids = {m.member for m in prev.reported}
     if not prev_ids:
@@ -240,6 +233,142 @@ def _compare(fig: Figure, cluster: Cluster, before: Year, ind: Indicator) -> Non
         prev.members = [m for m in prev.members if m.member in common]
     aggregate(prev)
     fig.previous = prev.value
+
+
+# --- awards ----------------------------------------------------------------------------------
+
+
+class Bucket(StrEnum):
+    """Whose awards a count is: received inside the members, the cluster's own proposals that were
+    decided, given by the chair, or still proposed."""
+
+    MEMBER = "member"
+    CLUSTER = "cluster"
+    CHAIR = "chair"
+    PROPOSED = "proposed"
+
+    @classmethod
+    def of(cls, status: str | None, scope: str | None) -> Bucket:
+        return cls.PROPOSED if status == "proposed" else cls(scope or "member")
+
+
+@dataclass(slots=True)
+class AwardRow:
+    """One award of the cluster's own, in full (they are few: the ledger's other rows are only
+    counted)."""
+
+    line: int
+    member: str | None
+    award: str
+    count: int
+    recipient_kind: str | None
+    status: str
+    decision_number: str | None = None
+    decision_date: date | None = None
+    issuer: str | None = None
+
+
+@dataclass(slots=True)
+class AwardGroup:
+    """Awards of one type in one bucket, counted as the ledger streams past."""
+
+    bucket: Bucket
+    award: str
+    total: int = 0
+    collective: int = 0
+    individual: int = 0
+    members: dict[str, int] = field(default_factory=dict)
+    rows: int = 0
+    first_lines: list[int] = field(
+        default_factory=list
+    )  # where the first rows stand, for --explain
+
+
+@dataclass(slots=True)
+class LedgerTally:
+    """What the award tally gathered from one year's ledger."""
+
+    groups: dict[tuple[Bucket, str], AwardGroup] = field(default_factory=dict)
+    cluster_rows: list[AwardRow] = field(default_factory=list)
+
+
+FIRST_LINES = 20
+
+
+class AwardTally:
+    """Counts each year's award ledger by bucket and type as the loader streams it, so that a
+    ledger of a million rows is never held in memory; a report's consumer of the loader."""
+
+    name = "awards"
+
+    def start(self, cluster: Cluster, year: int, table: Table) -> _TallyPass:
+        return _TallyPass(table)
+
+
+@dataclass(slots=True)
+class _TallyPass:
+    table: Table
+    tally: LedgerTally = field(default_factory=LedgerTally)
+
+    def finish(self) -> LedgerTally:
+        return self.tally
+
+    def feed(self, batch: Batch) -> Iterable[Finding]:
+        """Add a batch to the counts. Rows are counted by their distinct shape (award, status,
+        scope, kind, member, count) inside C's Counter; the shapes are few, so the Python work is
+        per shape, not per row."""
+        groups = self.tally.groups
+        v = batch.values
+        none = [None] * len(batch)
+        columns = (
+            v["award"],
+            v.get("status", none),
+            v.get("scope", none),
+            v.get("recipient_kind", none),
+            v.get("member", none),
+        )
+        counts = v.get("count", none)
+        shapes = Counter(zip(zip(*columns, strict=True), counts, strict=True))
+        for ((award, status, scope, kind, member), count), rows in shapes.items():
+            if award is None:
+                continue
+            bucket = Bucket.of(status, scope)
+            group = groups.get((bucket, award))
+            if group is None:
+                group = groups[(bucket, award)] = AwardGroup(bucket, award)
+            total = (count or 1) * rows
+            group.total += total
+            group.rows += rows
+            if kind == "collective":
+                group.collective += total
+            elif kind == "individual":
+                group.individual += total
+            if member:
+                group.members[member] = group.members.get(member, 0) + total
+        if any(len(g.first_lines) < FIRST_LINES for g in groups.values()):
+            for line, award, status, scope in zip(batch.lines, *columns[:3], strict=True):
+                group = groups.get((Bucket.of(status, scope), award)) if award is not None else None
+                if group is not None and len(group.first_lines) < FIRST_LINES:
+                    group.first_lines.append(line)
+        if "cluster" in columns[2]:
+            for k, (award, status, scope, kind, member) in enumerate(zip(*columns, strict=True)):
+                if award is None or Bucket.of(status, scope) is not Bucket.CLUSTER:
+                    continue
+                row = batch.row(k)
+                self.tally.cluster_rows.append(
+                    AwardRow(
+                        row.line,
+                        member,
+                        award,
+                        counts[k] or 1,
+                        kind,
+                        status or "decided",
+                        self.table.raw(row, "decision_number"),
+                        row.values.get("decision_date"),
+                        self.table.raw(row, "issuer"),
+                    )
+                )
+        return ()
 
 
 @dataclass(slots=True)
@@ -268,19 +397,29 @@ class Awards:
     proposed: list[AwardCount] = field(default_factory=list)
     cluster_rows: list[AwardRow] = field(default_factory=list)
 
+    def buckets(self) -> dict[Bucket, list[AwardCount]]:
+        return {
+            Bucket.MEMBER: self.member,
+            Bucket.CLUSTER: self.cluster,
+            Bucket.CHAIR: self.chair,
+            Bucket.PROPOSED: self.proposed,
+        }
 
-def award_counts(repo: Repository, year: int) -> Awards:
-    """The year's award ledger counted by bucket and award type, in the order of cluster.yaml."""
-    assert repo.cluster is not None
-    current = repo.years.get(year)
+
+def award_counts(records: Records, year: int) -> Awards:
+    """The year's award ledger counted by bucket and award type, in the order of cluster.yaml.
+    The ledger must have been read with an `AwardTally` among the loader's consumers."""
+    current = records.years.get(year)
     awards = Awards(current.awards_file if current else None)
-    if current is None or current.awards is None:
+    tally = current.ledger.get(AwardTally.name) if current else None
+    if tally is None:
         return awards
-    types = {t.id: t for t in repo.cluster.model.award_types}
-    order = {t.id: i for i, t in enumerate(repo.cluster.model.award_types)}
-    for (bucket, award), g in sorted(current.awards.items(), key=lambda kv: order.get(kv[0][1], 0)):
+    types = {t.id: t for t in records.cluster.award_types}
+    order = {t.id: i for i, t in enumerate(records.cluster.award_types)}
+    lists = awards.buckets()
+    for (bucket, award), g in sorted(tally.groups.items(), key=lambda kv: order.get(kv[0][1], 0)):
         kind = types.get(award)
-        getattr(awards, bucket).append(
+        lists[bucket].append(
             AwardCount(
                 award,
                 kind.title if kind else award,
@@ -293,5 +432,5 @@ def award_counts(repo: Repository, year: int) -> Awards:
                 g.first_lines,
             )
         )
-    awards.cluster_rows = list(current.cluster_awards)
+    awards.cluster_rows = list(tally.cluster_rows)
     return awards

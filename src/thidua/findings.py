@@ -2,7 +2,8 @@
 
 Every problem the reader or a check finds is a `Finding` with a stable code, a severity, the file
 (relative to the data directory), a 1-based line and column, and a message that says what is wrong and
-how to fix it. One list of findings feeds the text, JSON and GitHub outputs.
+how to fix it. One list of findings feeds the text, JSON and GitHub outputs. Findings are made only by
+the codes of `thidua.catalogue`, which fix each code's severity and wording.
 """
 
 from __future__ import annotations
@@ -52,14 +53,6 @@ class Finding:
             "code": self.code,
             "message": self.message,
         }
-
-
-def error(code: str, position: Position, message: str) -> Finding:
-    return Finding(code, Severity.ERROR, position, message)
-
-
-def warning(code: str, position: Position, message: str) -> Finding:
-    return Finding(code, Severity.WARNING, position, message)
 
 
 class FileProblem(Exception):

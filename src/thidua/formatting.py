@@ -11,9 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from babel.numbers import format_decimal
-
-from thidua.figures import round_to
+from thidua.decimals import round_to
 
 MONTHS_EN = [
     "January",
@@ -35,6 +33,8 @@ def number(value: Decimal | int | None, decimals: int | None = None, lang: str =
     """235384 → '235.384' (vi) or '235,384' (en); 6.3 → '6,3'. `decimals` None keeps the value's own."""
     if value is None:
         return "–"
+    from babel.numbers import format_decimal
+
     value = Decimal(value)
     if decimals is None:
         decimals = max(-int(value.as_tuple().exponent), 0)

@@ -11,6 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -54,7 +55,7 @@ Date = Annotated[
         }
     ),
 ]
-Year = Annotated[int, Field(ge=1945, le=2100)]
+YearNumber = Annotated[int, Field(ge=1945, le=2100)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[
     str,
@@ -80,10 +81,10 @@ class Record(BaseModel):
 # --- cluster.yaml ----------------------------------------------------------------------------
 
 
-class Change(Record):
+class MemberChange(Record):
     """A change of a member's name, code or kind from a year on (e.g. a new code after a merger)."""
 
-    year: Year
+    year: YearNumber
     name: Text | None = None
     code: Code | None = None
     kind: Text | None = None
@@ -114,11 +115,13 @@ class Member(Record):
     name: Text
     kind: Text = Field(description="tỉnh, thành phố, sở, huyện, …")
     code: Code | None = None
-    first_year: Year | None = Field(None, description="First year of membership; empty: always")
-    last_year: Year | None = Field(
+    first_year: YearNumber | None = Field(
+        None, description="First year of membership; empty: always"
+    )
+    last_year: YearNumber | None = Field(
         None, description="Last year of membership; empty: still a member"
     )
-    changes: list[Change] = []
+    changes: list[MemberChange] = []
     became: Successor | None = None
     note: Text | None = None
 
@@ -202,7 +205,7 @@ class Indicator(Record):
         None, description="What the plan column is called (kế hoạch, dự toán); enables <id>.plan"
     )
     plan_en: Text | None = None
-    national: dict[Year, Decimal] = Field(
+    national: dict[YearNumber, Decimal] = Field(
         {}, description="The national figure by year, to compare the cluster's with"
     )
     headline: Headline | None = None
@@ -280,6 +283,22 @@ class Cluster(Record):
     rotation: Rotation | None = None
     note: Text | None = None
 
+    @cached_property
+    def members_by_id(self) -> dict[str, Member]:
+        """The members by id (the first of two with one id: `check` reports the second)."""
+        out: dict[str, Member] = {}
+        for member in self.members:
+            out.setdefault(member.id, member)
+        return out
+
+    def member(self, member_id: str | None) -> Member | None:
+        """The member with this id, or None."""
+        return self.members_by_id.get(member_id) if member_id is not None else None
+
+    def active(self, year: int) -> list[Member]:
+        """The members of the cluster in `year`, in the order of cluster.yaml."""
+        return [m for m in self.members if m.active_in(year)]
+
     @property
     def group_word(self) -> str:
         """'Khối' for a bloc (khối thi đua), else 'Cụm': as in "Cụm trưởng", "Khối phó"."""
@@ -289,7 +308,7 @@ class Cluster(Record):
 # --- YEAR/*.yaml -----------------------------------------------------------------------------
 
 
-class Choice(Record):
+class Election(Record):
     """How the chair and deputy were chosen (bầu, suy tôn) and where it is recorded."""
 
     how: Text = Field(description="bầu, suy tôn, hiệp thương, …")
@@ -312,10 +331,10 @@ class Handover(Record):
 class Leadership(Record):
     """YEAR/leadership.yaml: the chair (cụm trưởng) and deputy (cụm phó) of the year."""
 
-    year: Year
+    year: YearNumber
     chair: Slug
     deputy: Slug | None = None
-    chosen: Choice | None = None
+    chosen: Election | None = None
     handover: Handover | None = None
     note: Text | None = None
 
@@ -323,7 +342,7 @@ class Leadership(Record):
 class Conference(Record):
     """YEAR/conference.yaml: the conference that summed up the year (hội nghị tổng kết)."""
 
-    year: Year
+    year: YearNumber
     title: Text | None = None
     date: Date
     place: Text
@@ -355,7 +374,7 @@ class Signature(Record):
 class Pledge(Record):
     """YEAR/pledge.yaml: the emulation pledge (bản giao ước thi đua) and its signatures."""
 
-    year: Year
+    year: YearNumber
     title: Text | None = None
     date: Date | None = None
     place: Text | None = None

@@ -1,12 +1,22 @@
-"""Writing findings out: text for people, JSON for programs, annotations for GitHub Actions."""
+"""What thidua prints: findings as text for people (with the line they concern), JSON for programs
+and annotations for GitHub Actions; tables for the terminal. Colour and Rich's tables are used only
+when the output is a terminal: piped, in CI or as JSON, the output is plain text, the same every time.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TextIO
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import IO, TextIO
 
+from thidua.catalogue import CODES
 from thidua.findings import Finding, Severity
+from thidua.formatting import md
+
+EXCERPT_WIDTH = 160
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _path(prefix: str, rel: str) -> str:
@@ -22,19 +32,94 @@ def summary(findings: Sequence[Finding], files: int) -> str:
     )
 
 
-def write_text(findings: Sequence[Finding], files: int, prefix: str, out: TextIO) -> None:
+def visible(text: str) -> str:
+    """`text` with control, zero-width and direction characters shown as escapes, so that what a
+    file holds cannot move the cursor, colour the terminal or reorder what is shown."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def source_lines(root: Path, findings: Iterable[Finding]) -> dict[tuple[str, int], str]:
+    """The lines of the files that findings point into, read once per file, streaming (a ledger
+    may be large); only lines that a finding needs are kept."""
+    wanted: dict[str, set[int]] = {}
+    for f in findings:
+        if not CODES[f.code].whole_file:
+            wanted.setdefault(f.position.path, set()).add(f.position.line)
+    lines: dict[tuple[str, int], str] = {}
+    for rel, numbers in wanted.items():
+        last = max(numbers)
+        try:
+            with (root / rel).open("rb") as raw:
+                for number, data in enumerate(raw, start=1):
+                    if number in numbers:
+                        text = data.decode("utf-8", errors="replace").rstrip("\r\n")
+                        lines[(rel, number)] = text.removeprefix("\ufeff")
+                    if number >= last:
+                        break
+        except OSError:
+            continue
+    return lines
+
+
+def excerpt(line: str, number: int, column: int) -> list[str]:
+    """The source line under a finding, with a caret under its column (long lines are cut around
+    the column)."""
+    text = line.replace("\t", " ")
+    start = max(0, min(column - 1 - EXCERPT_WIDTH // 2, len(text) - EXCERPT_WIDTH))
+    shown = text[start : start + EXCERPT_WIDTH]
+    lead = "…" if start else ""
+    tail = "…" if start + EXCERPT_WIDTH < len(text) else ""
+    caret = max(column - 1 - start, 0) + len(lead)
+    gutter = " " * len(str(number))
+    return [f"  {number} | {lead}{visible(shown)}{tail}", f"  {gutter} | {' ' * caret}^"]
+
+
+def write_text(
+    findings: Sequence[Finding],
+    files: int,
+    root: Path,
+    out: TextIO,
+    *,
+    excerpts: bool = True,
+    color: bool = False,
+) -> None:
+    """`path:line:column: severity: message [code]` for each finding, the line it concerns under
+    it (unless `excerpts` is off), then a count."""
+    prefix = str(root)
+    lines = source_lines(root, findings) if excerpts else {}
+    paint = _painter(out) if color else None
     for f in findings:
         p = f.position
-        out.write(
-            f"{_path(prefix, p.path)}:{p.line}:{p.column}: {f.severity}: {f.message} [{f.code}]\n"
-        )
+        head = f"{visible(_path(prefix, p.path))}:{p.line}:{p.column}:"
+        tail = f" {visible(f.message)} [{f.code}]"
+        if paint is not None:
+            paint(head, f.severity, tail)
+        else:
+            out.write(f"{head} {f.severity}:{tail}\n")
+        source = lines.get((p.path, p.line))
+        if source is not None:
+            out.write("\n".join(excerpt(source, p.line, p.column)) + "\n")
     out.write(summary(findings, files) + "\n")
 
 
-def write_json(findings: Sequence[Finding], files: int, prefix: str, out: TextIO) -> None:
+def _painter(out: TextIO) -> Callable[[str, Severity, str], None]:
+    """Prints a finding's line with its severity in colour (Rich, imported only for a terminal)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    styles = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
+
+    def paint(head: str, severity: Severity, tail: str) -> None:
+        console.print(Text.assemble(head, " ", (f"{severity}:", styles[severity]), tail))
+
+    return paint
+
+
+def write_json(findings: Sequence[Finding], files: int, root: Path, out: TextIO) -> None:
     errors = sum(f.severity is Severity.ERROR for f in findings)
     doc = {
-        "findings": [f.as_dict() | {"path": _path(prefix, f.position.path)} for f in findings],
+        "findings": [f.as_dict() | {"path": _path(str(root), f.position.path)} for f in findings],
         "errors": errors,
         "warnings": len(findings) - errors,
         "files": files,
@@ -48,16 +133,50 @@ def _escape(text: str, *, prop: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
-def write_github(findings: Sequence[Finding], files: int, prefix: str, out: TextIO) -> None:
+def write_github(findings: Sequence[Finding], files: int, root: Path, out: TextIO) -> None:
     """GitHub Actions workflow commands: each finding shows on the line it concerns."""
     for f in findings:
         p = f.position
         props = (
-            f"file={_escape(_path(prefix, p.path), prop=True)},line={p.line},col={p.column},"
+            f"file={_escape(_path(str(root), p.path), prop=True)},line={p.line},col={p.column},"
             f"title={_escape(f'thidua {f.code}', prop=True)}"
         )
         out.write(f"::{f.severity} {props}::{_escape(f.message)}\n")
     out.write(summary(findings, files) + "\n")
 
 
-WRITERS = {"text": write_text, "json": write_json, "github": write_github}
+def is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    out: TextIO,
+    *,
+    title: str | None = None,
+) -> None:
+    """Rows under their headers: a Rich table on a terminal; piped, a Markdown table, which reads
+    as text and pastes into a document."""
+    if is_terminal(out):
+        from rich.console import Console
+        from rich.table import Table
+
+        grid = Table(*headers, title=title, title_justify="left")
+        for row in rows:
+            grid.add_row(*(visible(cell) for cell in row))
+        Console(file=out, highlight=False).print(grid)
+        return
+    if title:
+        out.write(f"{title}\n\n")
+    out.write("| " + " | ".join(headers) + " |\n")
+    out.write("|" + "---|" * len(headers) + "\n")
+    for row in rows:
+        cells = (md(visible(cell)) for cell in row)
+        out.write("| " + " | ".join(cells) + " |\n")
+
+
+WRITERS = {"json": write_json, "github": write_github}

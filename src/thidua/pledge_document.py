@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from thidua.pledges import PledgeState
-from thidua.repository import Repository
+from thidua.repository import Records
 
 
-def render_pledge(repo: Repository, current: PledgeState) -> str:
+def render_pledge(records: Records, current: PledgeState) -> str:
     """The pledge of `current.year` in Markdown: the national header, the bases, the movements and
     criteria with their points, and a table of the members' signatures."""
-    from thidua.rendering import environment
+    from thidua.rendering import render_shipped
 
-    assert repo.cluster is not None
-    return (
-        environment("vi")
-        .get_template("pledge.vi.md.j2")
-        .render(cluster=repo.cluster.model, p=current.pledge, state=current, year=current.year)
+    return render_shipped(
+        "pledge.vi.md.j2",
+        "vi",
+        cluster=records.cluster,
+        p=current.pledge,
+        state=current,
+        year=current.year,
     )

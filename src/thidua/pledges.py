@@ -9,7 +9,7 @@ from typing import Any
 
 from thidua.models import Member, Pledge, Signature
 from thidua.names import match_member
-from thidua.repository import Repository
+from thidua.repository import Records
 
 
 class PledgeError(Exception):
@@ -29,16 +29,32 @@ class PledgeState:
     def complete(self) -> bool:
         return not self.unsigned
 
+    def headline(self) -> str:
+        """'Pledge 2024: 9 of 9 members have signed.'"""
+        total = len(self.signed) + len(self.unsigned)
+        return f"Pledge {self.year}: {len(self.signed)} of {total} members have signed."
 
-def state(repo: Repository, year: int) -> PledgeState:
-    assert repo.cluster is not None
-    record = repo.years.get(year)
+    def rows(self) -> list[list[str]]:
+        """A row per member: signed or not, its id and name, the date and who signed."""
+        out = []
+        for member, sig in self.signed:
+            signer = f"{sig.signer or '(name not recorded)'}, {sig.title}"
+            name = member.as_of(self.year)[0]
+            out.append(["signed", member.id, name, sig.date.isoformat(), signer])
+        for member in self.unsigned:
+            out.append(["not signed", member.id, member.as_of(self.year)[0], "", ""])
+        return out
+
+
+def state(records: Records, year: int) -> PledgeState:
+    """Who has signed the pledge of `year` and who has not; `PledgeError` if there is none."""
+    record = records.years.get(year)
     if record is None or record.pledge is None:
         raise PledgeError(
             f"there is no pledge for {year}; start one with: thidua pledge new {year}"
         )
     pledge = record.pledge.model
-    active = [m for m in repo.cluster.model.members if m.active_in(year)]
+    active = records.cluster.active(year)
     by_member = {s.member: s for s in pledge.signatures}
     return PledgeState(
         year,
@@ -48,13 +64,17 @@ def state(repo: Repository, year: int) -> PledgeState:
     )
 
 
-def new_pledge(repo: Repository, year: int, when: date | None, place: str | None) -> dict[str, Any]:
-    """A new pledge for `year`, taking its bases, movements and criteria from the latest earlier one."""
-    previous = None
-    for y in sorted((y for y in repo.years if y < year), reverse=True):
-        if repo.years[y].pledge is not None:
-            previous = repo.years[y].pledge.model  # type: ignore[union-attr]
-            break
+def new_pledge(records: Records, year: int, when: date | None, place: str | None) -> dict[str, Any]:
+    """A new pledge for `year`, taking its bases, movements and criteria from the latest earlier
+    one. Refuses a year that has a pledge already."""
+    if (records.root / str(year) / "pledge.yaml").exists():
+        raise PledgeError(f"{year}/pledge.yaml exists already")
+    earlier = [
+        loaded.model
+        for y, record in sorted(records.years.items(), reverse=True)
+        if y < year and (loaded := record.pledge) is not None
+    ]
+    previous = earlier[0] if earlier else None
     data: dict[str, Any] = {
         "year": year,
         "title": f"Bản giao ước thi đua năm {year}",
@@ -69,7 +89,7 @@ def new_pledge(repo: Repository, year: int, when: date | None, place: str | None
 
 
 def signature(
-    repo: Repository,
+    records: Records,
     year: int,
     member_text: str,
     signer: str | None,
@@ -79,9 +99,8 @@ def signature(
 ) -> dict[str, Any]:
     """One signature for `year`, checked: a known member active in `year` that has not signed,
     a signer's name and title, a date inside the year."""
-    assert repo.cluster is not None
     try:
-        member = match_member(repo.cluster.model.members, member_text, year)
+        member = match_member(records.cluster.members, member_text, year)
     except LookupError as exc:
         raise PledgeError(str(exc)) from None
     if not member.active_in(year):
@@ -90,18 +109,20 @@ def signature(
         raise PledgeError(
             f"{member.id} ({member.as_of(year)[0]}) has already signed the {year} pledge"
         )
-    if not (signer or "").strip():
+    signer = (signer or "").strip()
+    title = (title or "").strip()
+    if not signer:
         raise PledgeError(f"the signer's name for {member.id} is empty; give --signer NAME")
-    if not (title or "").strip():
+    if not title:
         raise PledgeError(f"the signer's title for {member.id} is empty; give --title TITLE")
     if when.year != year:
         raise PledgeError(f"the date {when.isoformat()} is not in {year}, the pledge's year")
     taken.add(member.id)
-    return {"member": member.id, "signer": signer.strip(), "title": title.strip(), "date": when}  # type: ignore[union-attr]
+    return {"member": member.id, "signer": signer, "title": title, "date": when}
 
 
 def signatures_from_csv(
-    repo: Repository, year: int, path: Path, taken: set[str], today: date
+    records: Records, year: int, path: Path, taken: set[str], today: date
 ) -> list[dict[str, Any]]:
     """Every signature in a CSV (member, signer, title, date), all checked before any is recorded."""
     from thidua.csvfile import CsvFile
@@ -124,7 +145,7 @@ def signatures_from_csv(
             when = parse_date(cells["date"]) if cells.get("date", "").strip() else today
             out.append(
                 signature(
-                    repo,
+                    records,
                     year,
                     cells["member"],
                     cells.get("signer"),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from thidua.models import Leadership, Pledge, Record
+from thidua.rotation import Decision
 from thidua.writes import Change
 from thidua.yamledit import append_item, block, set_key
 from thidua.yamlfile import load_yaml
@@ -56,19 +57,13 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def leadership_change(
-    root: Path,
-    year: int,
-    *,
-    chair: str,
-    deputy: str | None,
-    how: str | None,
-    when: date | None,
-    ref: str | None,
-    handover_from: str | None,
-    place: str | None,
+    root: Path, decision: Decision, *, when: date | None, ref: str | None, place: str | None
 ) -> Change:
-    """YEAR/leadership.yaml with this chair and deputy: a new file, or the old one with these keys
-    replaced (its other lines and comments kept)."""
+    """YEAR/leadership.yaml with the decided chair and deputy: a new file, or the old one with
+    these keys replaced (its other lines and comments kept)."""
+    year = decision.year
+    chair, how, handover_from = decision.chair.id, decision.how, decision.previous_chair
+    deputy = decision.deputy.id if decision.deputy else None
     path = root / str(year) / "leadership.yaml"
     handover = {"from": handover_from, "date": when, "place": place} if handover_from else {}
     fields = {

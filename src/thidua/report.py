@@ -12,10 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from thidua.figures import Awards, Figure, award_counts, indicator_figures, round_to
+from thidua.decimals import round_to
+from thidua.figures import Awards, AwardTally, Figure, award_counts, indicator_figures
 from thidua.models import Cluster, Conference, Leadership, Member, Pledge
 from thidua.names import fold
-from thidua.repository import Repository
+from thidua.repository import Records
 
 
 class ReportError(Exception):
@@ -40,7 +41,9 @@ class Unit:
 
 
 @dataclass(slots=True)
-class Handover:
+class TermHandover:
+    """Who handed the chair over, when and where."""
+
     from_unit: Unit | None
     date: date | None
     place: str | None
@@ -54,7 +57,7 @@ class Term:
     chair: Unit | None = None
     deputy: Unit | None = None
     how: str | None = None
-    handover: Handover | None = None
+    handover: TermHandover | None = None
 
 
 @dataclass(slots=True)
@@ -90,27 +93,38 @@ def _unit(member: Member, year: int) -> Unit:
     return Unit(member.id, name, kind, code)
 
 
-def build(repo: Repository, year: int) -> Summary:
-    """The report of `year` from a loaded, valid repository."""
-    if repo.cluster is None:
-        raise ReportError("there is no valid cluster.yaml")
-    cluster = repo.cluster.model
-    by_id = {m.id: m for m in cluster.members}
-    if year not in repo.years:
-        have = ", ".join(str(y) for y in repo.folders) or "none"
+def report_records(root: Path, year: int) -> Records:
+    """The records the report of `year` needs, checked: its year, the year before (to compare)
+    and the year after (the next chair and pledge); only its own year's award ledger, counted as
+    it is read. Raises `thidua.inspection.InvalidRecords` when they have errors."""
+    from thidua.inspection import valid_records
+
+    return valid_records(
+        root, years={year - 1, year, year + 1}, ledgers={year}, consumers=[AwardTally()]
+    )
+
+
+def build(records: Records, year: int) -> Summary:
+    """The report of `year` from valid records (see `report_records`)."""
+    cluster = records.cluster
+    if year not in records.years:
+        have = ", ".join(str(y) for y in records.folders) or "none"
         raise ReportError(f"there is no folder {year}/ in the data (years with records: {have})")
 
     def unit(member_id: str | None, in_year: int = year) -> Unit | None:
-        return _unit(by_id[member_id], in_year) if member_id in by_id else None
+        member = cluster.member(member_id)
+        return _unit(member, in_year) if member is not None else None
 
-    current = repo.years[year]
-    following = repo.years.get(year + 1)
-    members = [_unit(m, year) for m in cluster.members if m.active_in(year)]
-    previous_ids = {m.id for m in cluster.members if m.active_in(year - 1)}
+    current = records.years[year]
+    following = records.years.get(year + 1)
+    members = [_unit(m, year) for m in cluster.active(year)]
+    previous_ids = {m.id for m in cluster.active(year - 1)}
     current_ids = {m.id for m in members}
     changes = {
         "joined": [u for u in members if u.id not in previous_ids],
-        "left": [_unit(by_id[i], year - 1) for i in sorted(previous_ids - current_ids)],
+        "left": [
+            _unit(cluster.members_by_id[i], year - 1) for i in sorted(previous_ids - current_ids)
+        ],
     }
 
     def term(lead: Leadership | None, in_year: int) -> Term | None:
@@ -118,7 +132,7 @@ def build(repo: Repository, year: int) -> Summary:
             return None
         handover = None
         if lead.handover is not None:
-            handover = Handover(
+            handover = TermHandover(
                 unit(lead.handover.from_, in_year - 1), lead.handover.date, lead.handover.place
             )
         how = lead.chosen.how if lead.chosen else None
@@ -128,7 +142,7 @@ def build(repo: Repository, year: int) -> Summary:
     if following is not None and following.pledge is not None:
         pledge: Pledge = following.pledge.model
         signed_ids = [s.member for s in pledge.signatures]
-        active_next = [_unit(m, year + 1) for m in cluster.members if m.active_in(year + 1)]
+        active_next = [_unit(m, year + 1) for m in cluster.active(year + 1)]
         next_pledge = PledgeStatus(
             year + 1,
             pledge.date,
@@ -138,13 +152,13 @@ def build(repo: Repository, year: int) -> Summary:
             list(pledge.movements),
         )
     conference = current.conference.model if current.conference else None
-    before = repo.years.get(year - 1)
+    before = records.years.get(year - 1)
     return Summary(
         cluster=cluster,
         year=year,
         members=members,
-        figures=indicator_figures(repo, year),
-        awards=award_counts(repo, year),
+        figures=indicator_figures(records, year),
+        awards=award_counts(records, year),
         term=term(current.leadership.model if current.leadership else None, year),
         next_term=term(
             following.leadership.model if following and following.leadership else None, year + 1
@@ -239,10 +253,7 @@ def as_json(summary: Summary) -> dict[str, Any]:
         "membership_changes": {k: [u.id for u in v] for k, v in summary.changes.items()},
         "indicators": [figure(f) for f in summary.figures],
         "awards": {
-            "member": counts(summary.awards.member),
-            "cluster": counts(summary.awards.cluster),
-            "chair": counts(summary.awards.chair),
-            "proposed": counts(summary.awards.proposed),
+            str(bucket): counts(items) for bucket, items in summary.awards.buckets().items()
         },
         "leadership": term(summary.term),
         "next_leadership": term(summary.next_term),
@@ -259,6 +270,13 @@ def as_json(summary: Summary) -> dict[str, Any]:
         },
         "previous_year": summary.previous_year,
     }
+
+
+def as_json_text(summary: Summary) -> str:
+    """`as_json` as text: sorted keys, stable from run to run."""
+    import json
+
+    return json.dumps(as_json(summary), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 # --- explanation -----------------------------------------------------------------------------
@@ -295,8 +313,8 @@ def explain(summary: Summary, prefix: str = "") -> str:
             note = f"; {f.previous_note}" if f.previous_note else ""
             out.append(f"  {summary.year - 1}: {round_to(f.previous, ind.decimals)}{note}")
         out.append("")
-    for bucket in ("member", "cluster", "chair", "proposed"):
-        for c in getattr(summary.awards, bucket):
+    for bucket, items in summary.awards.buckets().items():
+        for c in items:
             lines = ", ".join(map(str, c.first_lines)) + (
                 " …" if c.rows > len(c.first_lines) else ""
             )
@@ -312,15 +330,9 @@ def explain(summary: Summary, prefix: str = "") -> str:
 
 def render(summary: Summary, lang: str = "vi", template: Path | None = None) -> str:
     """The report as Markdown, from the shipped template of `lang` or from a user's template
-    (rendered in the sandbox, see `thidua.rendering`)."""
-    from thidua.rendering import TEMPLATES, environment
+    (rendered in the sandbox; a broken one raises `thidua.rendering.TemplateProblem`)."""
+    from thidua.rendering import render_shipped, render_user
 
     if template is None:
-        return (
-            environment(lang, TEMPLATES)
-            .get_template(f"report.{lang}.md.j2")
-            .render(s=summary, lang=lang)
-        )
-    return (
-        environment(lang, template.parent).get_template(template.name).render(s=summary, lang=lang)
-    )
+        return render_shipped(f"report.{lang}.md.j2", lang, s=summary, lang=lang)
+    return render_user(template, lang, s=summary, lang=lang)

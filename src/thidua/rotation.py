@@ -18,10 +18,11 @@ chair or leading unit), each `fallback` custom is tried in turn.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from thidua.models import Cluster, Member, RotationCustom
 from thidua.names import match_member
-from thidua.repository import Repository
+from thidua.repository import Records
 
 # How a custom is written in YEAR/leadership.yaml (chosen.how); {group} is "Cụm" or "Khối".
 CUSTOM_VI = {
@@ -49,43 +50,40 @@ def order_of(cluster: Cluster) -> list[str]:
 
 def current_unit(cluster: Cluster, member_id: str, year: int) -> tuple[Member | None, str]:
     """The member itself if active in `year`, else the member it merged into; and a note."""
-    by_id = {m.id: m for m in cluster.members}
-    member = by_id.get(member_id)
+    member = cluster.member(member_id)
     seen = set()
     note = ""
     while member is not None and not member.active_in(year) and member.id not in seen:
         seen.add(member.id)
         successor = member.became.member if member.became else None
-        if successor is None or successor not in by_id:
+        following = cluster.member(successor)
+        if following is None:
             return None, f"{member.id} is not a member in {year}"
-        note = f"{member.id} became {successor}"
-        member = by_id[successor]
+        note = f"{member.id} became {following.id}"
+        member = following
     return member, note
 
 
 def next_after(cluster: Cluster, start: str | None, year: int, skip: set[str]) -> Member | None:
     """The first member after `start` in the agreed order that is active in `year`, not in `skip`."""
     order = order_of(cluster)
-    by_id = {m.id: m for m in cluster.members}
     position = order.index(start) if start in order else -1
     for step in range(1, len(order) + 1):
-        member = by_id.get(order[(position + step) % len(order)])
+        member = cluster.member(order[(position + step) % len(order)])
         if member is not None and member.active_in(year) and member.id not in skip:
             return member
     return None
 
 
-def propose(repo: Repository, year: int) -> Proposal:
+def propose(records: Records, year: int) -> Proposal:
     """The chair and deputy for `year` by the cluster's custom, and why."""
-    assert repo.cluster is not None
-    cluster = repo.cluster.model
+    cluster = records.cluster
     proposal = Proposal(year)
-    before = repo.years.get(year - 1)
+    before = records.years.get(year - 1)
     lead = before.leadership.model if before and before.leadership else None
     conference = before.conference.model if before and before.conference else None
-    by_id = {m.id: m for m in cluster.members}
     if lead is not None:
-        proposal.previous_chair = by_id.get(lead.chair)
+        proposal.previous_chair = cluster.member(lead.chair)
     if cluster.rotation is None:
         proposal.reasons.append("cluster.yaml names no rotation custom (rotation: custom: …)")
         return proposal
@@ -150,15 +148,23 @@ class RotationError(Exception):
 class Decision:
     """The leadership to record for a year: the proposal, or the conference's own choice."""
 
+    year: int
     proposal: Proposal
     chair: Member
     deputy: Member | None
     how: str
     previous_chair: str | None
 
+    def summary(self) -> str:
+        """'2025: chair hai-duong (Hải Dương), deputy vinh-phuc (Vĩnh Phúc)'."""
+        deputy = self.deputy
+        named = f"{deputy.id} ({deputy.as_of(self.year)[0]})" if deputy else "—"
+        chair = f"{self.chair.id} ({self.chair.as_of(self.year)[0]})"
+        return f"{self.year}: chair {chair}, deputy {named}"
+
 
 def decide(
-    repo: Repository,
+    records: Records,
     year: int,
     *,
     chair: str | None = None,
@@ -169,16 +175,15 @@ def decide(
     """The chair and deputy to record for `year`: the conference's choice where given (members
     matched forgivingly), else the proposal by the custom. Refuses a year that already has
     leadership (unless `replace`), members not active in `year`, and one member in both roles."""
-    assert repo.cluster is not None
-    existing = repo.years.get(year)
+    existing = records.years.get(year)
     if existing is not None and existing.leadership is not None and not replace:
         lead = existing.leadership.model
         raise RotationError(
             f"{year} already has leadership (chair {lead.chair}, deputy {lead.deputy or '—'});"
             " add --replace to replace it"
         )
-    proposal = propose(repo, year)
-    members = repo.cluster.model.members
+    proposal = propose(records, year)
+    members = records.cluster.members
     try:
         chosen_chair = match_member(members, chair, year) if chair is not None else proposal.chair
         chosen_deputy = (
@@ -199,10 +204,66 @@ def decide(
     if how is None:
         by_custom = chair is None and deputy is None and proposal.custom is not None
         how = (
-            CUSTOM_VI[proposal.custom].format(group=repo.cluster.model.group_word)  # type: ignore[index]
-            if by_custom
+            CUSTOM_VI[proposal.custom].format(group=records.cluster.group_word)
+            if by_custom and proposal.custom is not None
             else "bầu tại hội nghị"
         )
-    before = repo.years.get(year - 1)
+    before = records.years.get(year - 1)
     previous = before.leadership.model.chair if before and before.leadership else None
-    return Decision(proposal, chosen_chair, chosen_deputy, how, previous)
+    return Decision(year, proposal, chosen_chair, chosen_deputy, how, previous)
+
+
+HISTORY_HEADERS = ("Year", "Chair", "Deputy", "How chosen", "Handover")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One year of the leadership history, with the members' names as they were that year."""
+
+    year: int
+    chair: str
+    deputy: str | None
+    how: str | None
+    handover_from: str | None
+    handover_date: date | None
+    handover_place: str | None
+
+    def cells(self) -> list[str]:
+        """The row of `HISTORY_HEADERS`."""
+        handover = [self.handover_from or ""]
+        if self.handover_date:
+            d = self.handover_date
+            handover.append(f"{d.day}/{d.month}/{d.year}")
+        if self.handover_place:
+            handover.append(self.handover_place)
+        shown = ", ".join(handover) if self.handover_from else ""
+        return [str(self.year), self.chair, self.deputy or "—", self.how or "", shown]
+
+
+def history(records: Records) -> list[Term]:
+    """The chair and deputy of every year that records them, oldest first."""
+    cluster = records.cluster
+
+    def name(member_id: str | None, year: int) -> str | None:
+        member = cluster.member(member_id)
+        return member.as_of(year)[0] if member is not None else None
+
+    out = []
+    for year in sorted(records.years):
+        loaded = records.years[year].leadership
+        if loaded is None:
+            continue
+        lead = loaded.model
+        handover = lead.handover
+        out.append(
+            Term(
+                year,
+                name(lead.chair, year) or lead.chair,
+                name(lead.deputy, year),
+                lead.chosen.how if lead.chosen else None,
+                (name(handover.from_, year - 1) or handover.from_) if handover else None,
+                handover.date if handover else None,
+                handover.place if handover else None,
+            )
+        )
+    return out

@@ -16,8 +16,23 @@ from enum import StrEnum
 from operator import itemgetter
 from typing import Any
 
+from thidua.catalogue import (
+    CELL_MISSING,
+    CSV_COLUMN_LACKING,
+    CSV_COLUMN_TWICE,
+    CSV_HEADER,
+    CSV_ROW_LENGTH,
+    DECIMAL_COMMA,
+    NOT_A_COUNT,
+    NOT_A_DATE,
+    NOT_A_NUMBER,
+    NOT_ONE_OF,
+    NUMBER_GROUPING,
+    Code,
+    Message,
+)
 from thidua.csvfile import CsvFile
-from thidua.findings import Finding, Position, Severity, error
+from thidua.findings import Finding, Position
 from thidua.models import Cluster, parse_dmy
 from thidua.names import did_you_mean, fold
 from thidua.textfile import nfc
@@ -26,12 +41,12 @@ _Batch = tuple[list[int], list[list[str]]]
 
 
 class CellError(ValueError):
-    def __init__(
-        self, message: str, code: str = "value-invalid", severity: Severity = Severity.ERROR
-    ):
-        super().__init__(message)
-        self.code = code
-        self.severity = severity
+    """A cell that cannot be read: the catalogue's message for it, and the message's fields."""
+
+    def __init__(self, message: Message | Code, **fields: Any) -> None:
+        super().__init__(message.text(**fields))
+        self.message = message
+        self.fields = fields
 
 
 _DECIMAL_COMMA = re.compile(r"[-+−]?\d+,\d+")
@@ -42,17 +57,13 @@ def parse_decimal(text: str) -> Decimal:
     """An exact number written with a decimal point: 6.3, -9.28, 235000."""
     clean = text.replace("\u2212", "-")
     if _DECIMAL_COMMA.fullmatch(clean):
-        raise CellError(
-            f"'{text}' uses a decimal comma; write {clean.replace(',', '.')} (a decimal point,"
-            " no thousands separators)",
-            code="decimal-comma",
-        )
+        raise CellError(DECIMAL_COMMA, text=text, fixed=clean.replace(",", "."))
     try:
         value = Decimal(clean)
     except InvalidOperation:
-        raise CellError(f"'{text}' is not a number; write it like 6.3 or 235000") from None
+        raise CellError(NOT_A_NUMBER, text=text) from None
     if not value.is_finite():
-        raise CellError(f"'{text}' is not a number; write it like 6.3 or 235000")
+        raise CellError(NOT_A_NUMBER, text=text)
     return value
 
 
@@ -60,19 +71,14 @@ def parse_whole_figure(text: str) -> Decimal:
     """A figure of an indicator shown without decimals, where '55.632' is almost surely 55632
     written with a Vietnamese thousands dot, and taking it as 55.632 would be off a thousandfold."""
     if _GROUPED.fullmatch(text.strip()):
-        raise CellError(
-            f"'{text}' looks like {text.replace('.', '')} written with a thousands dot; write"
-            f" {text.replace('.', '')} (no separators). If a fraction is meant, give the indicator"
-            " decimals in cluster.yaml",
-            code="number-grouping",
-        )
+        raise CellError(NUMBER_GROUPING, text=text, fixed=text.replace(".", ""))
     return parse_decimal(text)
 
 
 def parse_count(text: str) -> int:
     """A whole number of awards, 1 or more."""
     if not text.isdigit() or int(text) < 1:
-        raise CellError(f"'{text}' is not a count; write a whole number such as 1 or 18")
+        raise CellError(NOT_A_COUNT, text=text)
     return int(text)
 
 
@@ -84,7 +90,7 @@ def parse_date(text: str) -> date:
         value = parse_dmy(text)
         return value if isinstance(value, date) else date.fromisoformat(text)
     except ValueError:
-        raise CellError(f"'{text}' is not a date; write 2024-03-13 or 13/03/2024") from None
+        raise CellError(NOT_A_DATE, text=text) from None
 
 
 # The fast readers below work on a whole column of a batch, with the loops inside C built-ins
@@ -122,7 +128,7 @@ def fast_dates(texts: list[str]) -> list[date | None]:
     return values
 
 
-class Choice:
+class EnumParser:
     """A parser for one of an enum's values, also accepting Vietnamese words for them. A whole
     column of exact values is read at once by `batch`; anything else cell by cell."""
 
@@ -135,7 +141,7 @@ class Choice:
         found = self.exact.get(text) or self.folded.get(fold(text))
         if found is None:
             words = ", ".join(e.value for e in self.enum)
-            raise CellError(f"'{text}' is not one of: {words}")
+            raise CellError(NOT_ONE_OF, text=text, words=words)
         return found
 
     def batch(self, texts: list[str]) -> list[StrEnum | None]:
@@ -152,7 +158,7 @@ class Status(StrEnum):
     IMPUTED = "imputed"
 
 
-parse_status = Choice(
+parse_status = EnumParser(
     Status,
     {"ước tính": Status.ESTIMATE, "ước": Status.ESTIMATE, "sơ bộ": Status.PRELIMINARY,
      "chính thức": Status.OFFICIAL, "suy ra": Status.IMPUTED},
@@ -177,13 +183,13 @@ class AwardStatus(StrEnum):
     DECIDED = "decided"
 
 
-parse_recipient_kind = Choice(
+parse_recipient_kind = EnumParser(
     RecipientKind, {"tập thể": RecipientKind.COLLECTIVE, "cá nhân": RecipientKind.INDIVIDUAL}
 )
-parse_scope = Choice(
+parse_scope = EnumParser(
     Scope, {"thành viên": Scope.MEMBER, "cụm": Scope.CLUSTER, "cụm trưởng": Scope.CHAIR}
 )
-parse_award_status = Choice(
+parse_award_status = EnumParser(
     AwardStatus,
     {"đề nghị": AwardStatus.PROPOSED, "quyết định": AwardStatus.DECIDED,
      "đã quyết định": AwardStatus.DECIDED},
@@ -203,11 +209,11 @@ class Column:
     mandatory: bool = False  # its cells may not be empty
     description: str = ""
     # Reads a whole column of a batch at once (stripped texts), raising on anything unusual so
-    # that `parse` looks at each cell and says what is wrong. A `Choice` brings its own.
+    # that `parse` looks at each cell and says what is wrong. An `EnumParser` brings its own.
     fast: Callable[[list[str]], list[Any]] | None = None
 
     def __post_init__(self) -> None:
-        if self.fast is None and isinstance(self.parse, Choice):
+        if self.fast is None and isinstance(self.parse, EnumParser):
             object.__setattr__(self, "fast", self.parse.batch)
 
 
@@ -305,11 +311,10 @@ class Table:
         for k, row in enumerate(rows):
             if len(row) != width:
                 self.findings.append(
-                    error(
-                        "csv-row-length",
+                    CSV_ROW_LENGTH.at(
                         self.file.position(lines[k], min(len(row), width), row),
-                        f"this row has {len(row)} cells but the header has {width};"
-                        " check for a missing or extra separator",
+                        cells=len(row),
+                        width=width,
                     )
                 )
                 rows[k] = (row + [""] * width)[:width]
@@ -339,10 +344,8 @@ class Table:
             if not text:
                 if column.mandatory:
                     self.findings.append(
-                        error(
-                            "field-missing",
-                            self.file.position(lines[k], i, rows[k]),
-                            f"the cell in column '{column.name}' is empty; it must be filled",
+                        CELL_MISSING.at(
+                            self.file.position(lines[k], i, rows[k]), column=column.name
                         )
                     )
                 out.append(None)
@@ -351,11 +354,10 @@ class Table:
                 out.append(parse(text))
             except CellError as exc:
                 self.findings.append(
-                    Finding(
-                        exc.code,
-                        exc.severity,
+                    exc.message.at(
                         self.file.position(lines[k], i, rows[k]),
-                        f"column '{column.name}': {exc}",
+                        f"column '{column.name}': ",
+                        **exc.fields,
                     )
                 )
                 out.append(None)
@@ -368,28 +370,18 @@ class Table:
         for i, name in enumerate(header):
             pos = self.file.position(1, i, header)
             if name in seen:
-                self.findings.append(
-                    error("csv-header", pos, f"the column '{name}' appears twice; keep one")
-                )
+                self.findings.append(CSV_COLUMN_TWICE.at(pos, name=name))
                 ok = False
             elif name not in self.columns:
                 self.findings.append(
-                    error(
-                        "csv-header",
-                        pos,
-                        f"unknown column '{name}'{did_you_mean(name, self.columns)}",
-                    )
+                    CSV_HEADER.at(pos, name=name, hint=did_you_mean(name, self.columns))
                 )
             seen.add(name)
             self.index.setdefault(name, i)
         for column in self.columns.values():
             if column.name not in seen and column.required:
                 self.findings.append(
-                    error(
-                        "csv-header",
-                        self.file.position(1, 0, header),
-                        f"the header lacks the column '{column.name}'",
-                    )
+                    CSV_COLUMN_LACKING.at(self.file.position(1, 0, header), name=column.name)
                 )
                 ok = False
         return ok

@@ -10,7 +10,8 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from thidua.findings import FileProblem, Position, error
+from thidua.catalogue import FILE_BINARY, FILE_EMPTY, FILE_ENCODING, FILE_TOO_LARGE, FILE_UNREADABLE
+from thidua.findings import FileProblem, Position
 from thidua.legacy import ENCODING_NAMES, guess_encoding
 
 BOM = b"\xef\xbb\xbf"
@@ -27,9 +28,7 @@ def nfc(text: str) -> str:
 
 def unreadable(rel: str, exc: OSError) -> FileProblem:
     reason = exc.strerror or str(exc)
-    return FileProblem(
-        error("file-unreadable", Position(rel), f"the file cannot be read: {reason}")
-    )
+    return FileProblem(FILE_UNREADABLE.at(Position(rel), reason=reason))
 
 
 def check_size(path: Path, rel: str, limit: int) -> int:
@@ -38,17 +37,10 @@ def check_size(path: Path, rel: str, limit: int) -> int:
     except OSError as exc:
         raise unreadable(rel, exc) from None
     if size == 0:
-        raise FileProblem(
-            error("file-empty", Position(rel), "the file is empty; fill it in or delete it")
-        )
+        raise FileProblem(FILE_EMPTY.at(Position(rel)))
     if size > limit:
         raise FileProblem(
-            error(
-                "file-too-large",
-                Position(rel),
-                f"the file is {size / MiB:.0f} MiB, more than the {limit // MiB} MiB this kind of"
-                " file may have; split it, or keep large ledgers in CSV",
-            )
+            FILE_TOO_LARGE.at(Position(rel), size=f"{size / MiB:.0f}", limit=limit // MiB)
         )
     return size
 
@@ -63,7 +55,7 @@ def check_not_binary(head: bytes, rel: str) -> None:
             hint = " (it looks like an old .xls or .doc file: save it as 'CSV UTF-8' instead)"
         elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
             hint = " (it is UTF-16: save it as UTF-8)"
-        raise FileProblem(error("file-binary", Position(rel), f"this is not a text file{hint}"))
+        raise FileProblem(FILE_BINARY.at(Position(rel), hint=hint))
 
 
 def encoding_problem(
@@ -76,12 +68,8 @@ def encoding_problem(
     column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
     guess = guess_encoding(data[max(0, start - 4096) : start + 4096])
     return FileProblem(
-        error(
-            "file-encoding",
-            Position(rel, line, column),
-            f"the file is not UTF-8 (byte 0x{data[start]:02X}); it looks like"
-            f" {ENCODING_NAMES[guess]}. Convert it to Unicode UTF-8 (in Excel: Save As"
-            " 'CSV UTF-8'; in UniKey: Công cụ chuyển mã, to 'Unicode')",
+        FILE_ENCODING.at(
+            Position(rel, line, column), byte=data[start], encoding=ENCODING_NAMES[guess]
         )
     )
 

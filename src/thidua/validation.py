@@ -6,8 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from thidua.findings import Finding, error
+from thidua.catalogue import FIELD_MISSING, FIELD_UNKNOWN, VALUE_INVALID, Message
+from thidua.findings import Finding
 from thidua.names import did_you_mean
 from thidua.yamlfile import YamlDocument
 
@@ -46,39 +48,43 @@ def _where(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
-    """(code, message) for one Pydantic error."""
+def _describe(err: ErrorDetails, model: type[BaseModel]) -> tuple[Message, dict[str, Any]]:
+    """The catalogue message for one Pydantic error, and its fields."""
     kind = err["type"]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     name = _where(loc) or "the file"
     value = err.get("input")
     if kind == "missing":
-        return "field-missing", f"'{loc[-1]}' is missing; add it"
+        return FIELD_MISSING.message, {"name": loc[-1]}
     if kind == "extra_forbidden":
         hint = did_you_mean(str(loc[-1]), _field_names(model, loc[:-1]))
-        return "field-unknown", f"'{loc[-1]}' is not a field here{hint}"
+        return FIELD_UNKNOWN.message, {"name": loc[-1], "hint": hint}
+    return VALUE_INVALID.message, {"where": name, "problem": _problem(err, kind, value)}
+
+
+def _problem(err: ErrorDetails, kind: str, value: Any) -> str:
+    """What is wrong with a value, in plain words."""
     if kind == "string_type" and isinstance(value, int | Decimal | bool):
-        return "value-invalid", f'{name}: write {value!s} in quotes ("{value!s}"), as text'
+        return f'write {value!s} in quotes ("{value!s}"), as text'
     if kind == "string_pattern_mismatch":
         if "a-z0-9" in str(err.get("ctx", {}).get("pattern", "")):
-            return "value-invalid", (
-                f"{name}: '{value}' is not an id; ids are lower-case ASCII letters, digits and"
+            return (
+                f"'{value}' is not an id; ids are lower-case ASCII letters, digits and"
                 " hyphens, like 'thai-binh' (or underscores for indicators, like 'grdp_growth')"
             )
-        return "value-invalid", f"{name}: '{value}' is not a valid code (letters and digits)"
+        return f"'{value}' is not a valid code (letters and digits)"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        return "value-invalid", f"{name}: '{value}' is not a date; write 2024-03-13 or 13/03/2024"
+        return f"'{value}' is not a date; write 2024-03-13 or 13/03/2024"
     if kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
-        return "value-invalid", f"{name}: '{value}' is not one of {expected}"
+        return f"'{value}' is not one of {expected}"
     if kind in ("model_type", "dict_type"):
-        return "value-invalid", f"{name}: expected a mapping of 'key: value' lines here"
+        return "expected a mapping of 'key: value' lines here"
     if kind == "list_type":
-        return "value-invalid", f"{name}: expected a list here (lines starting with '- ')"
+        return "expected a list here (lines starting with '- ')"
     if kind == "value_error":
-        message = str(err["msg"]).removeprefix("Value error, ")
-        return "value-invalid", f"{name}: {message}"
-    return "value-invalid", f"{name}: {err['msg'].lower()}" + (
+        return str(err["msg"]).removeprefix("Value error, ")
+    return f"{err['msg'].lower()}" + (
         f" (found '{value}')" if isinstance(value, str | int | Decimal) else ""
     )
 
@@ -90,7 +96,7 @@ def validation_findings(
     out = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        code, message = _describe(err, model)
+        message, fields = _describe(err, model)
         key = err["type"] == "extra_forbidden"
-        out.append(error(code, doc.position(loc, key=key), message))
+        out.append(message.at(doc.position(loc, key=key), **fields))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -39,7 +40,8 @@ def top_level(text: str) -> dict[str, Entry]:
     depth = 0
     key: tuple[str, int] | None = None
     current: Entry | None = None
-    for event in yaml.parse(text, Loader=LOADER):
+    events: Iterator[Any] = yaml.parse(text, Loader=LOADER)  # attributes vary by event class
+    for event in events:
         if isinstance(event, _SKIP):
             continue
         start, end = event.start_mark.index, event.end_mark.index

@@ -16,13 +16,24 @@ value stood. This reader builds plain Python values straight from libyaml's pars
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import yaml
 
-from thidua.findings import FileProblem, Finding, Position, error
+from thidua.catalogue import (
+    FILE_ONLY_COMMENTS,
+    YAML_ALIAS,
+    YAML_ANCHOR,
+    YAML_COMPLEX_KEY,
+    YAML_DOCUMENTS,
+    YAML_DUPLICATE_KEY,
+    YAML_SYNTAX,
+    YAML_TAG,
+)
+from thidua.findings import FileProblem, Finding, Position
 
 try:
     LOADER: type = yaml.CSafeLoader
@@ -97,7 +108,7 @@ def _syntax_finding(rel: str, exc: yaml.YAMLError) -> Finding:
         problem = f"the file contains a character that is not allowed in YAML ({exc.reason})"
     line, column = _pos(mark) if mark is not None else (1, 1)
     hint = next((h for k, h in _HINTS.items() if problem.startswith(k)), "")
-    return error("yaml-syntax", Position(rel, line, column), f"YAML syntax: {problem}{hint}")
+    return YAML_SYNTAX.at(Position(rel, line, column), problem=problem, hint=hint)
 
 
 class _Frame:
@@ -137,12 +148,7 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
             if top.key in top.container:
                 first = doc.keys[loc]
                 findings.append(
-                    error(
-                        "yaml-duplicate-key",
-                        Position(rel, *top.key_pos),
-                        f"the key '{top.key}' is written twice (first at line {first[0]});"
-                        " only one may stay: merge them",
-                    )
+                    YAML_DUPLICATE_KEY.at(Position(rel, *top.key_pos), key=top.key, first=first[0])
                 )
                 top.key = None
                 node_loc.append((*top.loc, "\0duplicate"))
@@ -156,24 +162,17 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
     def refuse_extras(event: Any) -> None:
         if getattr(event, "anchor", None) is not None:
             findings.append(
-                error(
-                    "yaml-alias",
-                    Position(rel, *_pos(event.start_mark)),
-                    f"anchors (&{event.anchor}) are not allowed; write each value out in full",
-                )
+                YAML_ANCHOR.at(Position(rel, *_pos(event.start_mark)), name=event.anchor)
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
-            findings.append(
-                error(
-                    "yaml-tag",
-                    Position(rel, *_pos(event.start_mark)),
-                    f"tags such as '{tag}' are not allowed; remove it and write a plain value",
-                )
-            )
+            findings.append(YAML_TAG.at(Position(rel, *_pos(event.start_mark)), tag=tag))
 
+    # libyaml's events are told apart by their exact class (the hot loop of every YAML read); their
+    # attributes differ by class, which the stubs cannot follow through `type(event) is …`.
+    events: Iterator[Any] = yaml.parse(text, Loader=LOADER)
     try:
-        for event in yaml.parse(text, Loader=LOADER):
+        for event in events:
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 refuse_extras(event)
@@ -191,13 +190,7 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
                 top = stack[-1] if stack else None
                 container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
                 if top is not None and isinstance(top.container, dict) and top.key is None:
-                    findings.append(
-                        error(
-                            "yaml-syntax",
-                            Position(rel, *pos),
-                            "a key must be plain text, not a list or a mapping",
-                        )
-                    )
+                    findings.append(YAML_COMPLEX_KEY.at(Position(rel, *pos)))
                     top.key = f"\0complex-key-{pos}"
                     top.key_pos = pos
                 locs: list[Path_] = []
@@ -207,13 +200,7 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
                 stack.pop()
             elif kind is yaml.AliasEvent:
                 pos = _pos(event.start_mark)
-                findings.append(
-                    error(
-                        "yaml-alias",
-                        Position(rel, *pos),
-                        f"aliases (*{event.anchor}) are not allowed; write the value out in full",
-                    )
-                )
+                findings.append(YAML_ALIAS.at(Position(rel, *pos), name=event.anchor))
                 top = stack[-1] if stack else None
                 if top is not None and isinstance(top.container, dict) and top.key is None:
                     top.key = f"\0alias-key-{pos}"
@@ -223,18 +210,10 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents == 2:
-                    findings.append(
-                        error(
-                            "yaml-documents",
-                            Position(rel, *_pos(event.start_mark)),
-                            "the file holds more than one YAML document ('---'); keep one",
-                        )
-                    )
+                    findings.append(YAML_DOCUMENTS.at(Position(rel, *_pos(event.start_mark))))
                     break
     except yaml.YAMLError as exc:
         raise FileProblem(_syntax_finding(rel, exc)) from None
     if not root_set or doc.data is None:
-        raise FileProblem(
-            error("file-empty", Position(rel), "the file has no content, only comments or blanks")
-        )
+        raise FileProblem(FILE_ONLY_COMMENTS.at(Position(rel)))
     return doc, findings

@@ -1,0 +1,651 @@
+"""The catalogue of problem codes: every finding `thidua check` can report, declared once.
+
+Each `Code` says what the problem is (a stable id, such as `leadership-same`, that CI rules and docs
+refer to), how grave it is, what it means, how to fix it and in which files it can occur, and carries
+the message template(s) a finding of it is written with. A reader or check never spells a code or a
+severity itself: it calls `SOME_CODE.at(position, **fields)`, and so a finding with a code that is
+not here cannot be made. `docs/checks.md` is generated from this table together with the golden case
+of each code (`tests/cases/`), so that the docs, the messages and the tests cannot drift apart.
+
+Adding a rule: one `Code` here (with its message), one check function, one golden case.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from thidua.findings import Finding, Position, Severity
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+# Which files a code can concern, for the docs.
+ANY_FILE = "any file"
+YAML_FILES = "YAML files"
+CSV_FILES = "CSV files"
+CLUSTER = "cluster.yaml"
+LEADERSHIP = "YEAR/leadership.yaml"
+CONFERENCE = "YEAR/conference.yaml"
+PLEDGE = "YEAR/pledge.yaml"
+INDICATORS = "YEAR/indicators.csv"
+AWARDS = "YEAR/awards.csv"
+YEAR_DOCUMENTS = (LEADERSHIP, CONFERENCE, PLEDGE)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One way a finding of `code` is worded: a `str.format` template with named fields."""
+
+    code: Code
+    template: str
+
+    def at(self, position: Position, context: str = "", **fields: Any) -> Finding:
+        """The finding of this message at `position`, its fields filled in; `context` goes
+        before the text (which column of a CSV row, for instance)."""
+        return Finding(self.code.id, self.code.severity, position, context + self.text(**fields))
+
+    def text(self, **fields: Any) -> str:
+        return self.template.format(**fields)
+
+    @property
+    def fields(self) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(self.template) if name}
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A problem code: what it is, how grave, how to fix it, and how its findings are worded."""
+
+    id: str
+    severity: Severity
+    section: str
+    title: str
+    doc: str
+    fix: str
+    files: tuple[str, ...]
+    template: str
+    # True when the problem is with a file as a whole (it has no line to show).
+    whole_file: bool = False
+    variants: list[Message] = field(default_factory=list, compare=False)
+
+    def at(self, position: Position, context: str = "", **fields: Any) -> Finding:
+        """A finding of this code at `position`, worded by its main message."""
+        return self.message.at(position, context, **fields)
+
+    def text(self, **fields: Any) -> str:
+        return self.message.text(**fields)
+
+    @property
+    def message(self) -> Message:
+        return Message(self, self.template)
+
+    def variant(self, template: str) -> Message:
+        """Another wording of the same problem, declared next to the code."""
+        message = Message(self, template)
+        self.variants.append(message)
+        return message
+
+    @property
+    def messages(self) -> list[Message]:
+        return [self.message, *self.variants]
+
+
+CODES: dict[str, Code] = {}
+
+SECTIONS = (
+    "Reading files",
+    "YAML",
+    "Fields and values",
+    "CSV",
+    "cluster.yaml",
+    "Members across files",
+    "Leadership and conference",
+    "Pledge",
+    "indicators.csv",
+    "awards.csv",
+)
+
+
+def code(
+    id: str,
+    severity: Severity,
+    section: str,
+    *,
+    title: str,
+    doc: str,
+    fix: str,
+    files: tuple[str, ...],
+    message: str,
+    whole_file: bool = False,
+) -> Code:
+    """Declare a code; each id once."""
+    if id in CODES:
+        raise ValueError(f"the code {id} is declared twice")
+    if section not in SECTIONS:
+        raise ValueError(f"unknown section {section}")
+    entry = Code(id, severity, section, title, doc, fix, files, message, whole_file)
+    CODES[id] = entry
+    return entry
+
+
+# --- reading files ---------------------------------------------------------------------------
+
+FILE_EMPTY = code(
+    "file-empty",
+    ERROR,
+    "Reading files",
+    title="The file is empty",
+    doc="The file has nothing in it, or only comments.",
+    fix="Fill it in or delete it.",
+    files=(ANY_FILE,),
+    message="the file is empty; fill it in or delete it",
+    whole_file=True,
+)
+FILE_EMPTY_CSV = FILE_EMPTY.variant("the file is empty")
+FILE_ONLY_COMMENTS = FILE_EMPTY.variant("the file has no content, only comments or blanks")
+
+FILE_TOO_LARGE = code(
+    "file-too-large",
+    ERROR,
+    "Reading files",
+    title="The file is too large",
+    doc="A YAML file over 8 MiB or a CSV file over 2 GiB.",
+    fix="Keep large ledgers in CSV; split the file.",
+    files=(ANY_FILE,),
+    message="the file is {size} MiB, more than the {limit} MiB this kind of file may have;"
+    " split it, or keep large ledgers in CSV",
+    whole_file=True,
+)
+
+FILE_BINARY = code(
+    "file-binary",
+    ERROR,
+    "Reading files",
+    title="The file is not text",
+    doc="The file is not text: often an `.xlsx` renamed to `.csv`, or a file saved as UTF-16.",
+    fix="In Excel, *Save As* → *CSV UTF-8 (Comma delimited)*.",
+    files=(ANY_FILE,),
+    message="this is not a text file{hint}",
+    whole_file=True,
+)
+
+FILE_ENCODING = code(
+    "file-encoding",
+    ERROR,
+    "Reading files",
+    title="The file is not UTF-8",
+    doc="The file is not UTF-8; the message names its likely encoding (TCVN3/ABC, VNI-Windows or"
+    " Windows-1258), e.g. `Th¸i B×nh` is TCVN3 for *Thái Bình*.",
+    fix="Convert it to Unicode with UniKey's converter (*Công cụ chuyển mã*), or save it as"
+    " *CSV UTF-8* in Excel.",
+    files=(ANY_FILE,),
+    message="the file is not UTF-8 (byte 0x{byte:02X}); it looks like {encoding}. Convert it to"
+    " Unicode UTF-8 (in Excel: Save As 'CSV UTF-8'; in UniKey: Công cụ chuyển mã, to 'Unicode')",
+)
+
+FILE_UNREADABLE = code(
+    "file-unreadable",
+    ERROR,
+    "Reading files",
+    title="The file cannot be read",
+    doc="The file exists but cannot be read (permissions, a folder with a file's name).",
+    fix="As the message says.",
+    files=(ANY_FILE,),
+    message="the file cannot be read: {reason}",
+    whole_file=True,
+)
+
+FILE_UNKNOWN = code(
+    "file-unknown",
+    WARNING,
+    "Reading files",
+    title="A file thidua does not read",
+    doc="A file or folder that thidua does not read, such as `2023/indicator.csv` (a typo for"
+    " `indicators.csv`).",
+    fix="Rename it; notes belong in `.md` files, which are ignored.",
+    files=(ANY_FILE,),
+    message="thidua does not read this file; the files of a year are {known}{hint}",
+    whole_file=True,
+)
+FILE_UNKNOWN_TOP = FILE_UNKNOWN.variant(
+    "thidua does not read this; year folders are named by the year (2023/)"
+)
+
+CLUSTER_MISSING = code(
+    "cluster-missing",
+    ERROR,
+    "Reading files",
+    title="No cluster.yaml",
+    doc="There is no `cluster.yaml` in the folder, or the folder does not exist.",
+    fix="Run thidua in the repository that holds `data/`, or name the folder with `--data DIR`.",
+    files=(CLUSTER,),
+    message="no cluster.yaml in {root}; is this a cluster's data folder?"
+    " (give it with --data DIR or THIDUA_DATA)",
+    whole_file=True,
+)
+DATA_FOLDER_MISSING = CLUSTER_MISSING.variant(
+    "the data folder {root} {what}; give the cluster's folder with --data DIR"
+)
+
+# --- YAML ------------------------------------------------------------------------------------
+
+YAML_SYNTAX = code(
+    "yaml-syntax",
+    ERROR,
+    "YAML",
+    title="The YAML cannot be parsed",
+    doc="The YAML cannot be parsed. Common causes: a value with `: ` in it"
+    ' (`title: Hội nghị: tổng kết` → `title: "Hội nghị: tổng kết"`), a tab used for indenting,'
+    " a key out of line with the keys above it.",
+    fix="Correct the line named, as the message says.",
+    files=(YAML_FILES,),
+    message="YAML syntax: {problem}{hint}",
+)
+YAML_COMPLEX_KEY = YAML_SYNTAX.variant("a key must be plain text, not a list or a mapping")
+
+YAML_DUPLICATE_KEY = code(
+    "yaml-duplicate-key",
+    ERROR,
+    "YAML",
+    title="A key written twice",
+    doc="The same key twice in one mapping. (Most YAML tools silently keep the last one.)",
+    fix="Keep one.",
+    files=(YAML_FILES,),
+    message="the key '{key}' is written twice (first at line {first}); only one may stay: merge them",
+)
+
+YAML_ALIAS = code(
+    "yaml-alias",
+    ERROR,
+    "YAML",
+    title="An anchor or alias",
+    doc="`&anchor` and `*alias` are refused: they hide what a value is, and can blow up in size.",
+    fix="Write each value out.",
+    files=(YAML_FILES,),
+    message="aliases (*{name}) are not allowed; write the value out in full",
+)
+YAML_ANCHOR = YAML_ALIAS.variant("anchors (&{name}) are not allowed; write each value out in full")
+
+YAML_TAG = code(
+    "yaml-tag",
+    ERROR,
+    "YAML",
+    title="A YAML tag",
+    doc="`!!python/object…`, `!!str`, or any other tag.",
+    fix="Remove the tag; quote the value if it must be text.",
+    files=(YAML_FILES,),
+    message="tags such as '{tag}' are not allowed; remove it and write a plain value",
+)
+
+YAML_DOCUMENTS = code(
+    "yaml-documents",
+    ERROR,
+    "YAML",
+    title="More than one YAML document",
+    doc="A second `---` starts another document.",
+    fix="One document per file.",
+    files=(YAML_FILES,),
+    message="the file holds more than one YAML document ('---'); keep one",
+)
+
+# --- fields and values -----------------------------------------------------------------------
+
+FIELD_MISSING = code(
+    "field-missing",
+    ERROR,
+    "Fields and values",
+    title="A required field or cell is empty",
+    doc="A required field or cell is empty: `kind` of a member, `member` of a CSV row.",
+    fix="Add it.",
+    files=(YAML_FILES, CSV_FILES),
+    message="'{name}' is missing; add it",
+)
+CELL_MISSING = FIELD_MISSING.variant("the cell in column '{column}' is empty; it must be filled")
+
+FIELD_UNKNOWN = code(
+    "field-unknown",
+    ERROR,
+    "Fields and values",
+    title="A key the format does not have",
+    doc="A key the format does not have: `frist_year: 2020` (did you mean `first_year`?).",
+    fix="Correct the spelling, or remove it (put free text in `note`).",
+    files=(YAML_FILES,),
+    message="'{name}' is not a field here{hint}",
+)
+
+VALUE_INVALID = code(
+    "value-invalid",
+    ERROR,
+    "Fields and values",
+    title="A value of the wrong kind",
+    doc="A value of the wrong kind: a code not in quotes (`code: 34`), an id that is not lower-case"
+    " ASCII (`id: Thái Bình`), a date that does not exist (`date: 31/13/2024`), a word outside"
+    " its list (`aggregate: avg`).",
+    fix="As the message says.",
+    files=(YAML_FILES, CSV_FILES),
+    message="{where}: {problem}",
+)
+NOT_A_NUMBER = VALUE_INVALID.variant("'{text}' is not a number; write it like 6.3 or 235000")
+NOT_A_COUNT = VALUE_INVALID.variant("'{text}' is not a count; write a whole number such as 1 or 18")
+NOT_A_DATE = VALUE_INVALID.variant("'{text}' is not a date; write 2024-03-13 or 13/03/2024")
+NOT_ONE_OF = VALUE_INVALID.variant("'{text}' is not one of: {words}")
+
+DECIMAL_COMMA = code(
+    "decimal-comma",
+    ERROR,
+    "Fields and values",
+    title="A decimal comma",
+    doc='A number written with a decimal comma, as Vietnamese Excel shows it: `"9,41"`.',
+    fix="`9.41`: numbers use a decimal point and no thousands separators.",
+    files=(CSV_FILES,),
+    message="'{text}' uses a decimal comma; write {fixed} (a decimal point,"
+    " no thousands separators)",
+)
+
+NUMBER_GROUPING = code(
+    "number-grouping",
+    ERROR,
+    "Fields and values",
+    title="A thousands dot in a whole figure",
+    doc="A dot followed by groups of three digits, in an indicator shown without decimals: almost"
+    " surely a thousands separator, and reading `55.632` as 55,632 would be a thousandfold error.",
+    fix="`55632`. If a fraction is really meant, give the indicator `decimals` in `cluster.yaml`.",
+    files=(INDICATORS,),
+    message="'{text}' looks like {fixed} written with a thousands dot; write"
+    " {fixed} (no separators). If a fraction is meant, give the indicator decimals in cluster.yaml",
+)
+
+YEAR_MISMATCH = code(
+    "year-mismatch",
+    ERROR,
+    "Fields and values",
+    title="A file in another year's folder",
+    doc="`2024/leadership.yaml` says `year: 2023`.",
+    fix="Move the file to its year's folder, or correct the year.",
+    files=YEAR_DOCUMENTS,
+    message="the file says year {year} but sits in the folder {folder}/;"
+    " move it or correct the year",
+)
+
+# --- CSV -------------------------------------------------------------------------------------
+
+CSV_SYNTAX = code(
+    "csv-syntax",
+    ERROR,
+    "CSV",
+    title="The CSV cannot be parsed",
+    doc="A quote opened and never closed.",
+    fix='A cell that holds a quote, a separator or a line break must be inside `"…"`, with quotes'
+    ' inside it doubled (`""`).',
+    files=(CSV_FILES,),
+    message="CSV syntax: {problem}; check the quotes on this line"
+    ' (a cell that holds a quote or a line break must be inside "…")',
+)
+
+CSV_HEADER = code(
+    "csv-header",
+    ERROR,
+    "CSV",
+    title="A wrong header",
+    doc="An unknown column (`grwth` for `growth`), a column twice, or a required column missing.",
+    fix="Correct the header line; the columns of each file are in [format.md](format.md).",
+    files=(CSV_FILES,),
+    message="unknown column '{name}'{hint}",
+)
+CSV_COLUMN_TWICE = CSV_HEADER.variant("the column '{name}' appears twice; keep one")
+CSV_COLUMN_LACKING = CSV_HEADER.variant("the header lacks the column '{name}'")
+
+CSV_ROW_LENGTH = code(
+    "csv-row-length",
+    ERROR,
+    "CSV",
+    title="A row of the wrong length",
+    doc="A row with more or fewer cells than the header: usually a `,` inside a cell that is not"
+    " quoted (`9,41`).",
+    fix="Quote the cell, or add the missing separators.",
+    files=(CSV_FILES,),
+    message="this row has {cells} cells but the header has {width};"
+    " check for a missing or extra separator",
+)
+
+# --- cluster.yaml ----------------------------------------------------------------------------
+
+ID_DUPLICATE = code(
+    "id-duplicate",
+    ERROR,
+    "cluster.yaml",
+    title="An id used twice",
+    doc="Two members (or indicators, or award types) with the same id.",
+    fix="Ids are unique: rename one.",
+    files=(CLUSTER,),
+    message="the id '{id}' is used twice in {field} (first at line {first}); ids must be unique",
+)
+
+INDICATOR_REF = code(
+    "indicator-ref",
+    ERROR,
+    "cluster.yaml",
+    title="A reference to an indicator that is not reported",
+    doc="A `share` whose `numerator` or `denominator`, or a `weighted_mean` whose `weight`, is not"
+    " an indicator that members report.",
+    fix="Name an indicator that members report (not another `share`).",
+    files=(CLUSTER,),
+    message="{field} '{ref}' is not an indicator reported in indicators.csv{hint}",
+)
+
+# --- members across files --------------------------------------------------------------------
+
+MEMBER_UNKNOWN = code(
+    "member-unknown",
+    ERROR,
+    "Members across files",
+    title="An id that is not a member",
+    doc="An id that is not a member: `chair: nam-dinhh`. The message suggests the closest member.",
+    fix="Use the member's id from `cluster.yaml`.",
+    files=(CLUSTER, *YEAR_DOCUMENTS, INDICATORS, AWARDS),
+    message="{role} '{id}' is not a member in cluster.yaml{hint}",
+)
+
+MEMBER_INACTIVE = code(
+    "member-inactive",
+    ERROR,
+    "Members across files",
+    title="A member named in a year it was not a member",
+    doc="`chair: thai-binh` in `2026/` when Thái Bình's `last_year` is 2025.",
+    fix="Name a member of that year, or correct `first_year`/`last_year`.",
+    files=(*YEAR_DOCUMENTS, INDICATORS, AWARDS),
+    message="{role} '{id}' was not a member in {year} (member {span})",
+)
+
+# --- leadership and conference ---------------------------------------------------------------
+
+LEADERSHIP_SAME = code(
+    "leadership-same",
+    ERROR,
+    "Leadership and conference",
+    title="One member is chair and deputy",
+    doc="The same member is named as chair and as deputy.",
+    fix="The deputy is another member.",
+    files=(LEADERSHIP,),
+    message="'{id}' is both chair and deputy; the deputy must be another member",
+)
+
+HANDOVER_MISMATCH = code(
+    "handover-mismatch",
+    WARNING,
+    "Leadership and conference",
+    title="The handover is not from last year's chair",
+    doc="`2024/leadership.yaml` says the handover came from `bac-ninh`, but"
+    " `2023/leadership.yaml` names `thai-binh` as chair.",
+    fix="Correct whichever is wrong.",
+    files=(LEADERSHIP,),
+    message="the handover is from '{given}' but {previous}/leadership.yaml names '{chair}' as chair",
+)
+
+# --- pledge ----------------------------------------------------------------------------------
+
+SIGNATURE_DUPLICATE = code(
+    "signature-duplicate",
+    ERROR,
+    "Pledge",
+    title="A member signed twice",
+    doc="A member signs the pledge twice.",
+    fix="Keep one signature.",
+    files=(PLEDGE,),
+    message="'{id}' has signed already (line {first}); a member signs once: remove one of the two",
+)
+
+SIGNATURE_DATE = code(
+    "signature-date",
+    ERROR,
+    "Pledge",
+    title="A signature outside the pledge's year",
+    doc="A 2024 pledge signature dated in 2023.",
+    fix="Correct the date.",
+    files=(PLEDGE,),
+    message="the signature is dated {date}, outside the pledge's year {year}",
+)
+
+PLEDGE_UNSIGNED = code(
+    "pledge-unsigned",
+    WARNING,
+    "Pledge",
+    title="A past pledge some member never signed",
+    doc="A past year's pledge that a member active that year never signed.",
+    fix="Add the signature, or correct the member's years.",
+    files=(PLEDGE,),
+    message="the {year} pledge was never signed by: {members}",
+)
+
+# --- indicators.csv --------------------------------------------------------------------------
+
+INDICATOR_ROW_MISSING = code(
+    "indicator-row-missing",
+    ERROR,
+    "indicators.csv",
+    title="A member has no row",
+    doc="A member active that year has no row in the year's `indicators.csv`.",
+    fix="Add its row; leave unknown figures empty.",
+    files=(INDICATORS,),
+    message="no row for '{id}', a member in {year}; add its row (leave unknown figures empty)",
+)
+
+INDICATOR_ROW_DUPLICATE = code(
+    "indicator-row-duplicate",
+    ERROR,
+    "indicators.csv",
+    title="A member has two rows",
+    doc="A member has two rows in the year's `indicators.csv`.",
+    fix="Keep one.",
+    files=(INDICATORS,),
+    message="'{id}' has a second row (first at line {first}); each member has one row",
+)
+
+INDICATOR_COLUMN_MISSING = code(
+    "indicator-column-missing",
+    WARNING,
+    "indicators.csv",
+    title="An indicator has no column",
+    doc="An indicator defined in `cluster.yaml` has no column this year, so the report has no"
+    " figures for it.",
+    fix="Add the column, even if its cells are empty.",
+    files=(INDICATORS,),
+    message="no column '{id}' ({label}); the report will have no figures for it",
+)
+
+VALUE_OUT_OF_BOUNDS = code(
+    "value-out-of-bounds",
+    ERROR,
+    "indicators.csv",
+    title="A figure outside its plausible range",
+    doc="A figure outside its indicator's plausible `min`/`max`, e.g. growth `101.9` for `10.19`;"
+    " or a share's part larger than its whole.",
+    fix="Correct the typo, or widen `min`/`max` in `cluster.yaml` if the figure is real.",
+    files=(INDICATORS,),
+    message="{id} = {value} is outside its plausible range [{low}, {high}] {unit}; check for a"
+    " typo, or widen min/max in cluster.yaml",
+)
+PART_OVER_WHOLE = VALUE_OUT_OF_BOUNDS.variant(
+    "{part_id} = {part} must lie between 0 and {whole_id} = {whole}"
+)
+
+# --- awards.csv ------------------------------------------------------------------------------
+
+AWARD_TYPE_UNKNOWN = code(
+    "award-type-unknown",
+    ERROR,
+    "awards.csv",
+    title="An award type that is not in cluster.yaml",
+    doc="An award named by its title, or misspelt, instead of its type's id:"
+    " `nam-dinh,Cờ thi đua của Chính phủ`.",
+    fix="Use the award type's id from `cluster.yaml`; add the type there if it is new.",
+    files=(AWARDS,),
+    message="'{award}' is not an award type id in cluster.yaml{hint}",
+)
+
+AWARD_RECIPIENT = code(
+    "award-recipient",
+    ERROR,
+    "awards.csv",
+    title="An award given to the wrong kind of recipient",
+    doc="A collective-only award (a Government flag) given to an individual, or the other way round.",
+    fix="Correct `recipient_kind`, or the award type's `recipients`.",
+    files=(AWARDS,),
+    message="'{award}' goes to {allowed} recipients only, not {kind}",
+)
+
+AWARD_DECISION = code(
+    "award-decision",
+    ERROR,
+    "awards.csv",
+    title="A decision dated before the year it rewards",
+    doc="An award's decision is dated before the year the award is for.",
+    fix="Correct the date, or move the row to the year it rewards.",
+    files=(AWARDS,),
+    message="the decision is dated {date}, before the year {year} it rewards",
+)
+
+AWARD_DECISION_MISSING = code(
+    "award-decision-missing",
+    WARNING,
+    "awards.csv",
+    title="A decided award of the cluster names no decision",
+    doc="An award the cluster proposed is `decided` but names no decision.",
+    fix="Add `decision_number` and `decision_date`, or set `status` to `proposed`.",
+    files=(AWARDS,),
+    message="a decided award should say its decision_number and decision_date;"
+    " if it is not decided yet, set status to 'proposed'",
+)
+
+
+def markdown(examples: dict[str, str]) -> str:
+    """docs/checks.md: a section per code, in the catalogue's order, each with its golden case
+    (`examples`: a code's console transcript, from the files it is given to what `check` prints)."""
+    out = [
+        "# What `thidua check` reports",
+        "",
+        "<!-- Generated from src/thidua/catalogue.py and tests/cases/ by"
+        " `THIDUA_UPDATE_GOLDEN=1 pytest tests/test_cases.py`; do not edit by hand. -->",
+        "",
+        "Each finding is printed as `path:line:column: error|warning: message [code]`, with the line"
+        " it concerns",
+        "under it (`--no-excerpt` leaves that out). Errors make `check` exit with 1; warnings do too"
+        " with `--strict`.",
+        "The code in brackets is stable: CI rules and these docs refer to it. Every example below is"
+        " a test.",
+        "",
+    ]
+    for section in SECTIONS:
+        out += [f"## {section}", ""]
+        for entry in CODES.values():
+            if entry.section != section:
+                continue
+            marker = " (warning)" if entry.severity is WARNING else ""
+            out += [f"### {entry.id}{marker}", f"**{entry.title}.** {entry.doc}", ""]
+            out += [f"**Fix:** {entry.fix}", ""]
+            out += [f"*Found in:* {', '.join(entry.files)}.", ""]
+            if entry.id in examples:
+                out += ["```console", examples[entry.id].rstrip("\n"), "```", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
