@@ -140,3 +140,14 @@ def test_version_does_not_import_typer():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "[]"
+
+
+def test_excerpts_can_be_left_out(data_copy):
+    (data_copy / "2024/leadership.yaml").write_text(
+        "year: 2024\nchair: nam-dinh\ndeputy: nam-dinh\n", encoding="utf-8"
+    )
+    shown = run("check", str(data_copy)).output
+    assert "  3 | deputy: nam-dinh\n    |         ^\n" in shown
+    plain = run("check", str(data_copy), "--no-excerpt").output
+    assert plain.splitlines()[0].endswith("[leadership-same]")
+    assert plain.splitlines()[1] == "1 error, 0 warnings in 9 files"

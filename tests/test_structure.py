@@ -79,3 +79,13 @@ def test_every_rule_reports_catalogue_codes_and_is_documented():
         assert rule.codes, rule.function.__name__
         assert all(code.id in CODES for code in rule.codes)
         assert rule.doc, f"{rule.function.__name__} has no docstring"
+
+
+def test_check_counts_no_awards(data_copy):
+    """The award tally is the report's: `check` reads the ledger with the rules only."""
+    from thidua.inspection import inspect
+
+    records = inspect(data_copy).records
+    assert records is not None
+    assert all("awards" not in year.ledger for year in records.years.values())
+    assert records.years[2023].ledger == {"checks": None}

@@ -16,7 +16,7 @@ from thidua.findings import Finding, Severity
 from thidua.formatting import md
 
 EXCERPT_WIDTH = 160
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _path(prefix: str, rel: str) -> str:

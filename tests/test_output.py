@@ -1,0 +1,58 @@
+"""What is printed: plain and stable when piped, Rich tables and colour on a terminal, and nothing in
+a file's text can move the cursor or fake a line of output."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from thidua.catalogue import LEADERSHIP_SAME
+from thidua.findings import Position
+from thidua.output import excerpt, table, visible, write_text
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_table_is_markdown_when_piped_and_escaped():
+    out = io.StringIO()
+    table(["Year", "Chair"], [["2024", "Nam | Định *x*"]], out)
+    assert out.getvalue() == "| Year | Chair |\n|---|---|\n| 2024 | Nam \\| Định \\*x\\* |\n"
+
+
+def test_a_table_is_drawn_by_rich_on_a_terminal():
+    out = Terminal()
+    table(["Year", "Chair"], [["2024", "Nam Định"]], out)
+    text = out.getvalue()
+    assert "Nam Định" in text
+    assert "|---|" not in text
+    assert any(ch in text for ch in "┃│┏━")
+
+
+def test_findings_are_coloured_only_on_request(tmp_path: Path):
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024/leadership.yaml").write_text("year: 2024\nchair: a\ndeputy: a\n")
+    finding = LEADERSHIP_SAME.at(Position("2024/leadership.yaml", 3, 9), id="a")
+    plain, coloured = io.StringIO(), Terminal()
+    write_text([finding], 1, tmp_path, plain)
+    write_text([finding], 1, tmp_path, coloured, color=True)
+    assert "\x1b[" not in plain.getvalue()
+    assert "\x1b[" in coloured.getvalue()
+    assert plain.getvalue().splitlines()[1:] == [
+        "  3 | deputy: a",
+        "    |         ^",
+        "1 error, 0 warnings in 1 file",
+    ]
+
+
+def test_control_characters_are_shown_escaped():
+    assert visible("a\x1b[31mb\u202ec\nd") == "a\\u001b[31mb\\u202ec\\u000ad"
+
+
+def test_a_long_line_is_cut_around_the_column():
+    line = "x" * 500 + "HERE" + "y" * 500
+    shown, caret = excerpt(line, 7, 501)
+    assert shown.startswith("  7 | …") and shown.endswith("…")
+    assert shown[caret.index("^")] == "H"
