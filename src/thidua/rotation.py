@@ -230,10 +230,11 @@ class Term:
 
     def cells(self) -> list[str]:
         """The row of `HISTORY_HEADERS`."""
+        from thidua.formatting import short_date
+
         handover = [self.handover_from or ""]
         if self.handover_date:
-            d = self.handover_date
-            handover.append(f"{d.day}/{d.month}/{d.year}")
+            handover.append(short_date(self.handover_date))
         if self.handover_place:
             handover.append(self.handover_place)
         shown = ", ".join(handover) if self.handover_from else ""
