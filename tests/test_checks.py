@@ -231,3 +231,17 @@ def test_award_decision_missing_for_a_cluster_award(repo):
     assert [(f.code, str(f.severity)) for f in found] == [("award-decision-missing", "warning")]
     proposed = awards.replace("decided", "đề nghị")
     assert findings_of(repo({"2023/awards.csv": proposed})) == []
+
+
+def test_a_lookalike_id_names_the_character_that_differs(repo):
+    root = repo({"2023/leadership.yaml": "year: 2023\nchair: an-giang\ndeputy: cа-mau\n"})
+    found = findings_of(root)
+    assert [(f.code, f.position.line) for f in found] == [("value-invalid", 3)]
+    assert "U+0430 CYRILLIC SMALL LETTER A" in found[0].message
+
+
+def test_an_invisible_character_in_an_award_row_is_named(repo):
+    awards = "member,award\nan-giang,bang\u200b-khen\n"
+    found = findings_of(repo({"2023/awards.csv": awards}))
+    assert [f.code for f in found] == ["award-type-unknown"]
+    assert "U+200B ZERO WIDTH SPACE" in found[0].message

@@ -4,6 +4,7 @@ and refuse files that changed on disk."""
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import subprocess
 import sys
@@ -167,10 +168,10 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     path.write_text("old\n")
 
     def broken_replace(self, target):
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(Path, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteRefused, match="the disk is full"):
         write_atomic(path, "new\n")
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]

@@ -40,7 +40,7 @@ from thidua.catalogue import (
 )
 from thidua.findings import Finding, Position
 from thidua.models import Aggregate, Cluster
-from thidua.names import did_you_mean, suggest
+from thidua.names import did_you_mean, odd_note, suggest
 from thidua.repository import LedgerPass, Records, YearRecords
 from thidua.tables import Batch, Row, Table
 
@@ -421,6 +421,7 @@ def check_award_rows(cluster: Cluster, year: int) -> BatchCheck:
         if award is not None and award not in types:
             near = suggest(award, names)
             hint = f" (did you mean '{by_name.get(near, near)}'?)" if near else ""
+            hint += odd_note(award)
             yield AWARD_TYPE_UNKNOWN.at(table.position(row, "award"), award=award, hint=hint)
         elif award is not None and kind is not None and kind not in fits[award]:
             yield AWARD_RECIPIENT.at(

@@ -156,7 +156,10 @@ def schema(
 
 
 def _fail(message: str) -> typer.Exit:
-    print(f"thidua: {message}", file=sys.stderr)
+    from thidua.output import visible
+
+    lines = message.split("\n")  # a refusal may list one problem a line; each is shown escaped
+    print("thidua: " + "\n".join(visible(line) for line in lines), file=sys.stderr)
     return typer.Exit(1)
 
 
@@ -198,6 +201,16 @@ def _date(value: str | None) -> date | None:
         raise typer.BadParameter(str(exc)) from None
 
 
+FIRST_YEAR, LAST_YEAR = 1945, 2100  # as the records accept (models.YearNumber)
+
+
+def _year(value: int) -> int:
+    """A year as the records accept it; anything else is a usage error."""
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        raise typer.BadParameter(f"{value} is not a year between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
 DateOption = Annotated[
     str | None,
     typer.Option("--date", help="The date: 2025-03-12 or 12/03/2025.", show_default=False),
@@ -219,16 +232,30 @@ def _write(changes: list[Change], data: Path, dry_run: bool) -> None:
             print(f"wrote {change.path}", file=sys.stderr)
 
 
-def _output(output: Path, text: str) -> None:
-    from thidua.writes import write_atomic
+def _output(data: Path, output: Path, text: str) -> None:
+    """Write a report or document to --output, never over a record (see thidua.writes)."""
+    from thidua.output import visible
+    from thidua.writes import write_output
 
-    write_atomic(output, text)
-    print(f"wrote {output}", file=sys.stderr)
+    with _refusals(data, "write"):
+        write_output(data, output, text)
+    print(f"wrote {visible(str(output))}", file=sys.stderr)
+
+
+def _check_output(data: Path, output: Path | None) -> None:
+    """Refuse a bad --output before any work is done."""
+    if output is not None:
+        from thidua.writes import check_output_path
+
+        with _refusals(data, "write"):
+            check_output_path(data, output)
 
 
 @app.command()
 def summarize(
-    year: Annotated[int, typer.Argument(help="The emulation year to sum up, e.g. 2023.")],
+    year: Annotated[
+        int, typer.Argument(help="The emulation year to sum up, e.g. 2023.", callback=_year)
+    ],
     data: DataOption = Path("data"),
     lang: Annotated[Lang, typer.Option(help="Language of the report: vi or en.")] = Lang.vi,
     format: Annotated[
@@ -259,6 +286,7 @@ def summarize(
     """
     from thidua import report
 
+    _check_output(data, output)
     with _refusals(data, "summarize"):
         summary = report.build(report.report_records(data, year), year)
         if explain:
@@ -270,13 +298,14 @@ def summarize(
     if output is None:
         sys.stdout.write(text)
     else:
-        _output(output, text)
+        _output(data, output, text)
 
 
 @app.command()
 def rotate(
     year: Annotated[
-        int, typer.Argument(help="The year whose chair and deputy to name, e.g. 2025.")
+        int,
+        typer.Argument(help="The year whose chair and deputy to name, e.g. 2025.", callback=_year),
     ],
     data: DataOption = Path("data"),
     yes: Annotated[
@@ -345,7 +374,7 @@ def leaders(data: DataOption = Path("data")) -> None:
 
 @app.command(name="sign-pledge")
 def sign_pledge(
-    year: Annotated[int, typer.Argument(help="The pledge's year.")],
+    year: Annotated[int, typer.Argument(help="The pledge's year.", callback=_year)],
     member: Annotated[
         str | None,
         typer.Option(help="The member: its id or name (Nam Định, nam dinh).", show_default=False),
@@ -432,9 +461,9 @@ def pledge(
     Example: thidua pledge 2024 --output giao-uoc-2024.md
     """
     if what == "new" and new_year is not None:
-        _new_pledge(new_year, data, _date(when), place, dry_run)
-    elif what.isdigit() and new_year is None:
-        _show_pledge(int(what), data, output)
+        _new_pledge(_year(new_year), data, _date(when), place, dry_run)
+    elif what.isascii() and what.isdigit() and new_year is None:
+        _show_pledge(_year(int(what)), data, output)
     else:
         raise typer.BadParameter(
             "give a year (thidua pledge 2024) or 'new' and a year (thidua pledge new 2025)"
@@ -446,6 +475,7 @@ def _show_pledge(year: int, data: Path, output: Path | None) -> None:
     from thidua.output import table
     from thidua.pledges import state
 
+    _check_output(data, output)
     with _refusals(data, "show the pledge"):
         records = _valid(data)
         current = state(records, year)
@@ -454,7 +484,7 @@ def _show_pledge(year: int, data: Path, output: Path | None) -> None:
     if output is not None:
         from thidua.pledge_document import render_pledge
 
-        _output(output, render_pledge(records, current))
+        _output(data, output, render_pledge(records, current))
 
 
 def _new_pledge(year: int, data: Path, when: date | None, place: str | None, dry_run: bool) -> None:

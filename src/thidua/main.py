@@ -1,8 +1,10 @@
 """The console script. `thidua --version` answers before Typer is imported; a bug in thidua ends with
-a plain request to report it, never with a bare traceback."""
+a plain request to report it, never with a bare traceback, and a problem of the machine (a file that
+cannot be read or written, a closed pipe, Ctrl+C) with a plain message."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from thidua import __version__
@@ -16,6 +18,21 @@ def main() -> None:
 
     try:
         app()
+    except KeyboardInterrupt:
+        print("\nthidua: stopped (Ctrl+C); nothing was written", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        # the reader of our output went away (`thidua check | head`): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except OSError as exc:  # the machine refused something the checks could not foresee
+        from thidua.output import visible
+        from thidua.writes import why
+
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"thidua: {visible(where + why(exc))}", file=sys.stderr)
+        sys.exit(1)
     except Exception:  # the user's mistakes are findings, never exceptions: this is a bug
         import traceback
 

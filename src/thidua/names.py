@@ -34,10 +34,39 @@ def suggest(text: str, candidates: Iterable[str]) -> str | None:
     return by_key[close[0]] if close else None
 
 
+# The combining marks Vietnamese is written with (tones, breve, circumflex, horn).
+_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323")
+
+
+def odd_characters(text: str) -> list[str]:
+    """The characters of `text` that look like something else or like nothing: letters of other
+    scripts (a Cyrillic 'а' for a Latin 'a'), invisible ones (a zero-width space), control
+    characters, digits other than 0-9; each as 'U+0430 CYRILLIC SMALL LETTER A'."""
+    out: list[str] = []
+    for ch in dict.fromkeys(text):
+        if ch.isascii() and (ch.isprintable() or ch == " "):
+            continue
+        category = unicodedata.category(ch)
+        name = unicodedata.name(ch, "")
+        if category.startswith("L") and name.startswith("LATIN"):
+            continue
+        if category == "Mn" and ch in _VIETNAMESE_MARKS:
+            continue
+        out.append(f"U+{ord(ch):04X} {name or unicodedata.category(ch)}")
+    return out
+
+
 def did_you_mean(text: str, candidates: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' or nothing."""
+    """' (did you mean 'x'?)' or nothing; a text with characters that only look right says which."""
     found = suggest(text, candidates)
-    return f" (did you mean '{found}'?)" if found and found != text else ""
+    hint = f" (did you mean '{found}'?)" if found and found != text else ""
+    return hint + odd_note(text)
+
+
+def odd_note(text: str) -> str:
+    """A note naming the odd characters of `text` (see `odd_characters`), or ''."""
+    odd = odd_characters(text)
+    return f" ('{text}' contains {', '.join(odd)})" if odd else ""
 
 
 def match_member(members: Iterable[Any], text: str, year: int) -> Any:

@@ -10,7 +10,7 @@ from pydantic_core import ErrorDetails
 
 from thidua.catalogue import FIELD_MISSING, FIELD_UNKNOWN, VALUE_INVALID, Message
 from thidua.findings import Finding
-from thidua.names import did_you_mean
+from thidua.names import did_you_mean, odd_characters
 from thidua.yamlfile import YamlDocument
 
 
@@ -68,8 +68,10 @@ def _problem(err: ErrorDetails, kind: str, value: Any) -> str:
         return f'write {value!s} in quotes ("{value!s}"), as text'
     if kind == "string_pattern_mismatch":
         if "a-z0-9" in str(err.get("ctx", {}).get("pattern", "")):
+            odd = odd_characters(str(value))
+            where = f" (it contains {', '.join(odd)})" if odd else ""
             return (
-                f"'{value}' is not an id; ids are lower-case ASCII letters, digits and"
+                f"'{value}' is not an id{where}; ids are lower-case ASCII letters, digits and"
                 " hyphens, like 'thai-binh' (or underscores for indicators, like 'grdp_growth')"
             )
         return f"'{value}' is not a valid code (letters and digits)"

@@ -8,11 +8,19 @@
   folder (a git repository) never gains a stray file.
 - A file that changed on disk after it was read (an editor saving it) is not overwritten.
 - `--dry-run` shows the change as a diff and writes nothing.
+- A record is written only inside the data folder, never through a link that leads out of it; a
+  report or document (`--output`) is never written over a record, into the data folder as a kind of
+  file thidua reads, or through a symbolic link (name the link's target to write there).
+- A write that the machine refuses (permissions, a read-only or full disk, a name too long) is a
+  plain message that names the file; the old file stays whole and no temporary file is left behind.
+  Temporary files are named `.thidua-*.tmp`; one left by a crash (power cut, killed process) is
+  removed by the next command that takes the data folder's lock, and `check` reports it.
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import os
 import tempfile
@@ -28,20 +36,125 @@ class WriteRefused(Exception):
     """A write that must not happen; the message says why, in plain words."""
 
 
+TEMPORARY_PREFIX = ".thidua-"
+TEMPORARY_SUFFIX = ".tmp"
+
+# What thidua reads in a data folder (see thidua.repository), so never a place for --output.
+RECORD_SUFFIXES = frozenset({".yaml", ".yml", ".csv"})
+
+_WHY = {
+    errno.EACCES: "permission denied; check the folder's permissions",
+    errno.EPERM: "the operation is not permitted; check the folder's permissions",
+    errno.EROFS: "the disk is read-only",
+    errno.ENOSPC: "the disk is full; free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
+    errno.EFBIG: "the file would be larger than this system allows",
+    errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
+    errno.EISDIR: "it is a folder; give a file name",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EEXIST: "a file stands where a folder is needed",
+    errno.ENOENT: "a folder on the way does not exist",
+    errno.EXDEV: "the temporary file and the target are on different disks",
+}
+
+
+def why(exc: OSError) -> str:
+    """An OSError in the words a clerk can act on."""
+    return _WHY.get(exc.errno or 0, exc.strerror or str(exc))
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8) atomically, creating its folder if needed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Replace `path` with `text` (UTF-8) atomically, creating its folder if needed. A failure is
+    `WriteRefused`, naming the file; the old file stays whole and no temporary file remains."""
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name[:40]}.", suffix=TEMPORARY_SUFFIX
+        )
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         Path(tmp).chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)
         Path(tmp).replace(path)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise WriteRefused(f"cannot write {path}: {why(exc)}; nothing was written") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_leftovers(root: Path) -> list[Path]:
+    """Remove the temporary files that an interrupted write left in the data folder (call under
+    the lock: no other write is under way); the paths removed."""
+    removed = []
+    for folder in (root, *(p for p in root.iterdir() if p.is_dir() and not p.is_symlink())):
+        for leftover in folder.glob(f"{TEMPORARY_PREFIX}*{TEMPORARY_SUFFIX}"):
+            if leftover.is_file() and not leftover.is_symlink():
+                leftover.unlink(missing_ok=True)
+                removed.append(leftover)
+    return removed
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether `path`, with every link on the way followed, lies inside the folder `root`."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def check_record_path(root: Path, path: Path) -> None:
+    """Refuse to write a record anywhere but inside the data folder: a year folder or file that is
+    a link leading out of it is refused."""
+    if not inside(root, path):
+        raise WriteRefused(
+            f"{path} leads out of the data folder {root} (through a symbolic link);"
+            " thidua writes records only inside it"
+        )
+
+
+def check_output_path(root: Path | None, path: Path) -> None:
+    """Refuse an --output that would land on a record, or that is not a plain file name.
+
+    Inside the data folder only kinds of file that thidua does not read may be written
+    (a report as .md, a document as .docx or .json, …): never .yaml, .yml or .csv."""
+    if not str(path).strip():
+        raise WriteRefused("the --output name is empty; give a file name such as bao-cao.md")
+    try:
+        _check_output_path(root, path)
+    except OSError as exc:
+        raise WriteRefused(f"cannot write {path}: {why(exc)}; nothing was written") from None
+
+
+def _check_output_path(root: Path | None, path: Path) -> None:
+    if path.is_symlink():
+        raise WriteRefused(
+            f"{path} is a symbolic link to {path.readlink()}; to write there, give that"
+            " file itself with --output"
+        )
+    if path.is_dir():
+        raise WriteRefused(f"{path} is a folder; give a file name, such as {path / 'bao-cao.md'}")
+    if path.exists() and not path.is_file():
+        raise WriteRefused(f"{path} is not a regular file; give another name")
+    if (
+        root is not None
+        and root.is_dir()
+        and inside(root, path)
+        and path.suffix.lower() in RECORD_SUFFIXES
+    ):
+        raise WriteRefused(
+            f"{path} is inside the data folder {root}, where {path.suffix} files are records;"
+            " write the output elsewhere, or give it another kind of name (.md)"
+        )
+
+
+def write_output(root: Path | None, path: Path, text: str) -> None:
+    """Write a report or document to `path` (--output), refusing any path that would overwrite a
+    record or follow a link (see `check_output_path`)."""
+    check_output_path(root, path)
+    write_atomic(path, text)
 
 
 def lock_path(root: Path) -> Path:
@@ -66,7 +179,10 @@ def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
             f"another thidua command has been writing in {root} for {timeout:.0f} s;"
             " try again when it is done"
         ) from None
+    except OSError as exc:
+        raise WriteRefused(f"cannot take the lock {lock_path(root)}: {why(exc)}") from None
     try:
+        remove_leftovers(root)
         yield
     finally:
         lock.release()
@@ -102,6 +218,7 @@ def apply(changes: list[Change], root: Path, *, dry_run: bool = False) -> str:
     if dry_run:
         return diff
     for change in changes:
+        check_record_path(root, change.path)
         now = change.path.read_bytes() if change.path.exists() else None
         if now != change.before:
             raise WriteRefused(

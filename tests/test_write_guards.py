@@ -1,0 +1,137 @@
+"""No command writes outside the data folder and its --output, never over a record, and never
+through a symbolic link; every refusal is a message with exit 1 (2 for a bad option) and leaves
+every file as it was."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+from conftest import snapshot
+from typer.testing import CliRunner
+
+from thidua.cli import app
+from thidua.writes import TEMPORARY_PREFIX, WriteRefused, locked, write_atomic
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), env={"GITHUB_ACTIONS": ""})
+
+
+SIGN = ["--member", "ha-nam", "--signer", "Nguyễn Văn A", "--title", "Phó Chủ tịch UBND tỉnh"]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "data/cluster.yaml",
+        "data/2023/indicators.csv",
+        "data/2023/awards.csv",
+        "data/2024/pledge.yaml",
+        "data/2023/new.yaml",
+        "data/notes.CSV",
+    ],
+)
+def test_a_report_is_never_written_over_a_record(data_copy, monkeypatch, target):
+    monkeypatch.chdir(data_copy.parent)
+    before = snapshot(data_copy)
+    result = run("summarize", "2023", "--output", target)
+    assert result.exit_code == 1
+    assert "records" in result.output
+    assert snapshot(data_copy) == before
+
+
+def test_a_report_may_be_kept_beside_the_records_as_markdown(data_copy, monkeypatch):
+    monkeypatch.chdir(data_copy.parent)
+    assert run("summarize", "2023", "--output", "data/bao-cao-2023.md").exit_code == 0
+    assert (data_copy / "bao-cao-2023.md").read_text(encoding="utf-8").startswith("# BÁO CÁO")
+    assert run("check", "data").exit_code == 0  # thidua does not read .md files
+
+
+def test_output_through_a_symbolic_link_is_refused(data_copy, monkeypatch):
+    monkeypatch.chdir(data_copy.parent)
+    outside = data_copy.parent / "elsewhere.md"
+    outside.write_text("mine\n")
+    Path("link.md").symlink_to(outside)
+    result = run("summarize", "2023", "--output", "link.md")
+    assert result.exit_code == 1
+    assert "symbolic link" in result.output
+    assert outside.read_text() == "mine\n"
+    assert Path("link.md").is_symlink()
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("data", "is a folder"),
+        ("data/cluster.yaml/x.md", "a file stands where a folder is needed"),
+        ("x" * 300 + ".md", "the name is too long"),
+    ],
+)
+def test_bad_output_names_are_messages(data_copy, monkeypatch, name, says):
+    monkeypatch.chdir(data_copy.parent)
+    before = snapshot(data_copy)
+    for command in (["summarize", "2023"], ["pledge", "2024"]):
+        result = run(*command, "--output", name)
+        assert result.exit_code == 1, result.output
+        assert says in result.output
+    assert snapshot(data_copy) == before
+
+
+def test_a_year_folder_that_leads_out_of_the_data_folder_is_not_written(data_copy, tmp_path):
+    outside = tmp_path / "outside-2025"
+    outside.mkdir()
+    (outside / "pledge.yaml").write_text("year: 2025\nsignatures: []\n", encoding="utf-8")
+    (data_copy / "2025").symlink_to(outside, target_is_directory=True)
+    before = (outside / "pledge.yaml").read_bytes()
+    result = run("sign-pledge", "2025", "--data", str(data_copy), *SIGN, "--date", "2025-03-01")
+    assert result.exit_code == 1
+    assert "leads out of the data folder" in result.output
+    assert (outside / "pledge.yaml").read_bytes() == before
+
+
+def test_a_read_only_folder_is_a_message_and_nothing_changes(tmp_path, monkeypatch):
+    path = tmp_path / "f.md"
+    path.write_text("old\n")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    with pytest.raises(WriteRefused, match="permission denied"):
+        write_atomic(path, "new\n")
+    assert path.read_text() == "old\n"
+
+
+def test_a_leftover_of_a_crashed_write_is_removed_under_the_lock(tmp_path):
+    (tmp_path / "2024").mkdir()
+    stale = tmp_path / "2024" / f"{TEMPORARY_PREFIX}pledge.yaml.abc123.tmp"
+    stale.write_text("half a file")
+    kept = tmp_path / "2024" / ".notes.tmp"  # not ours
+    kept.write_text("x")
+    with locked(tmp_path):
+        pass
+    assert not stale.exists()
+    assert kept.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rotate", "99999"],
+        ["rotate", "0099"],
+        ["pledge", "new", "99999"],
+        ["pledge", "0099"],
+        ["summarize", "1800"],
+        ["sign-pledge", "3000", *SIGN],
+    ],
+)
+def test_a_year_out_of_range_is_a_usage_error(data_copy, args):
+    before = snapshot(data_copy)
+    result = run(*args, "--data", str(data_copy))
+    assert result.exit_code == 2, result.output
+    assert "is not a year between 1945 and 2100" in result.output
+    assert snapshot(data_copy) == before
