@@ -56,3 +56,30 @@ def test_a_long_line_is_cut_around_the_column():
     shown, caret = excerpt(line, 7, 501)
     assert shown.startswith("  7 | …") and shown.endswith("…")
     assert shown[caret.index("^")] == "H"
+
+
+def test_a_file_name_cannot_forge_a_line_of_output(data_copy):
+    from typer.testing import CliRunner
+
+    from thidua.cli import app
+
+    (data_copy / "x\n::error file=a.yaml,line=1::forged\n.yaml").write_text("a: 1\n")
+    for fmt in ("text", "github"):
+        result = CliRunner().invoke(app, ["check", str(data_copy), "--format", fmt])
+        lines = result.output.splitlines()
+        assert not any(line.startswith("::error") for line in lines), fmt
+        assert len(lines) == 2, result.output  # one warning (file-unknown), then the count
+
+
+def test_terminal_escapes_in_a_signer_are_shown_escaped(data_copy):
+    from typer.testing import CliRunner
+
+    from thidua.cli import app
+
+    pledge = data_copy / "2024/pledge.yaml"
+    text = pledge.read_text(encoding="utf-8")
+    pledge.write_text(text.replace("Lãnh đạo UBND tỉnh", '"Lãnh đạo\\x1b[2J"', 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["pledge", "2024", "--data", str(data_copy)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output
+    assert "u001b" in result.output  # shown as an escape (itself escaped for Markdown)
