@@ -6,6 +6,12 @@
 Seeded and deterministic: the same arguments give the same bytes. Members merge in one year (as the
 63 provinces became 34 in 2025); every file kind is written for every year; award recipients have
 Vietnamese names with diacritics.
+
+`--style` says how the CSV files are written: `tidy` (commas, ISO dates, quotes only where needed),
+`office` (as Excel set to Vietnamese saves them: a UTF-8 byte-order mark, `;` between cells, CRLF line
+ends, every cell quoted, dates as 13/03/2024, an Alt+Enter line break inside 0.15% of the note cells,
+and a few trailing rows of bare `;;;`), or `mixed` (the default: office-shaped in every other year,
+as a real repository is where some secretariats export from Excel and others do not).
 """
 
 from __future__ import annotations
@@ -154,6 +160,7 @@ def main() -> None:
     )
     parser.add_argument("--awards", type=int, default=1_000_000, help="award rows over all years")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--style", choices=STYLES, default="mixed", help="how the CSVs are written")
     args = parser.parse_args()
     generate(
         args.out,
@@ -163,11 +170,49 @@ def main() -> None:
         args.last_year,
         args.awards,
         args.seed,
+        args.style,
     )
 
 
+STYLES = ("tidy", "office", "mixed")
+NOTE_BREAKS = 0.0015  # share of note cells with a line break typed with Alt+Enter
+
+
+class Sheet:
+    """A CSV file written tidy, or as Excel set to Vietnamese saves it (see the module docstring)."""
+
+    def __init__(self, path: Path, office: bool) -> None:
+        self.office = office
+        self.file = path.open("w", newline="", encoding="utf-8-sig" if office else "utf-8")
+        if office:
+            self.writer = csv.writer(
+                self.file, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n"
+            )
+        else:
+            self.writer = csv.writer(self.file)
+
+    def date(self, iso: str) -> str:
+        year, month, day = iso.split("-")
+        return f"{day}/{month}/{year}" if self.office else iso
+
+    def row(self, cells: list[object]) -> None:
+        self.writer.writerow(cells)
+
+    def close(self) -> None:
+        if self.office:  # Excel keeps the formatting of rows below the table as empty rows
+            self.file.write(";;;\r\n" * 3)
+        self.file.close()
+
+
 def generate(
-    out: Path, n_members: int, after: int, n_years: int, last_year: int, n_awards: int, seed: int
+    out: Path,
+    n_members: int,
+    after: int,
+    n_years: int,
+    last_year: int,
+    n_awards: int,
+    seed: int,
+    style: str = "mixed",
 ) -> None:
     rng = random.Random(seed)
     out.mkdir(parents=True)
@@ -231,26 +276,33 @@ def generate(
         folder = out / str(year)
         folder.mkdir()
         active = [m for m in ids if m in survivors or year < merger_year]
-        with (folder / "indicators.csv").open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(["member", "growth", "income", "revenue", "communes", "status"])
-            for m in active:
-                w.writerow([m, f"{rng.uniform(-5, 15):.2f}", f"{rng.uniform(40, 300):.1f}",
-                            rng.randint(2000, 90000), rng.randint(0, 200), rng.choice(["estimate", "official"])])  # fmt: skip
-        with (folder / "awards.csv").open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(AWARD_HEADER)
-            for _ in range(per_year[y]):
-                aid, _title, rec = rng.choice(AWARDS)
-                kind = rec if rec != "both" else rng.choice(["collective", "individual"])
-                who = (
-                    f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-                    if kind == "individual"
-                    else f"Phòng {rng.choice(GIVEN)}"
-                )
-                w.writerow([rng.choice(active), aid, rng.randint(1, 3), who, kind, "member", "decided",
-                            f"{rng.randint(1, 9999)}/QĐ-UBND", f"{min(year + 1, last_year)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                            "Chủ tịch UBND tỉnh", ""])  # fmt: skip
+        office = style == "office" or (style == "mixed" and y % 2 == 1)
+        sheet = Sheet(folder / "indicators.csv", office)
+        sheet.row(["member", "growth", "income", "revenue", "communes", "status"])
+        for m in active:
+            sheet.row([m, f"{rng.uniform(-5, 15):.2f}", f"{rng.uniform(40, 300):.1f}",
+                       rng.randint(2000, 90000), rng.randint(0, 200), rng.choice(["estimate", "official"])])  # fmt: skip
+        sheet.close()
+        sheet = Sheet(folder / "awards.csv", office)
+        sheet.row(AWARD_HEADER)
+        for _ in range(per_year[y]):
+            aid, _title, rec = rng.choice(AWARDS)
+            kind = rec if rec != "both" else rng.choice(["collective", "individual"])
+            who = (
+                f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+                if kind == "individual"
+                else f"Phòng {rng.choice(GIVEN)}"
+            )
+            decided = f"{min(year + 1, last_year)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+            note = (
+                "Thành tích xuất sắc\ntrong phong trào thi đua"
+                if office and rng.random() < NOTE_BREAKS
+                else ""
+            )
+            sheet.row([rng.choice(active), aid, rng.randint(1, 3), who, kind, "member", "decided",
+                       f"{rng.randint(1, 9999)}/QĐ-UBND", sheet.date(decided),
+                       "Chủ tịch UBND tỉnh", note])  # fmt: skip
+        sheet.close()
         chair, deputy = active[y % len(active)], active[(y + 1) % len(active)]
         (folder / "leadership.yaml").write_text(
             f"year: {year}\nchair: {chair}\ndeputy: {deputy}\nchosen:\n  how: bầu\n  date: {year}-03-01\n",

@@ -110,7 +110,7 @@ def test_reading_years_in_parallel_finds_and_counts_the_same(tmp_path):
     from thidua.inspection import inspect
 
     root = tmp_path / "repo"
-    generate(root, 10, 6, 4, 2025, 3000, 3)
+    generate(root, 10, 6, 4, 2025, 3000, 3, "tidy")  # the row below is written with commas
     ledger = root / "2023/awards.csv"
     ledger.write_text(
         ledger.read_text(encoding="utf-8") + "nowhere,unknown,0,,,,,,,,\n", encoding="utf-8"

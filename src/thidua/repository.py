@@ -204,7 +204,14 @@ def _jobs(todo: list[tuple[Path, bool]]) -> int:
         for folder, ledger in todo
         if ledger and (folder / "awards.csv").is_file()
     )
-    return min(os.cpu_count() or 1, 4) if size >= PARALLEL_BYTES else 1
+    return min(usable_cores(), 4) if size >= PARALLEL_BYTES else 1
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (fewer than the machine's under `taskset` or a CI limit)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 @dataclass(frozen=True, slots=True)
