@@ -59,8 +59,12 @@ def test_empty_required_cell(repo):
     ]
 
 
-def test_empty_figure_is_allowed(repo):
-    assert findings_of(repo({"2023/indicators.csv": INDICATORS.replace("7.1", "")})) == []
+def test_empty_figure_is_allowed_and_said_to_make_the_figure_partial(repo):
+    found = findings_of(repo({"2023/indicators.csv": INDICATORS.replace("7.1", "")}))
+    assert [(f.code, str(f.severity), f.position.line) for f in found] == [
+        ("figure-incomplete", "warning", 1)
+    ]
+    assert "no figure for bac-lieu (2/3 members have one)" in found[0].message
 
 
 def test_decimal_comma_suggests_a_point(repo):

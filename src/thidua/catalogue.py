@@ -571,6 +571,70 @@ PART_OVER_WHOLE = VALUE_OUT_OF_BOUNDS.variant(
     "{part_id} = {part} must lie between 0 and {whole_id} = {whole}"
 )
 
+FIGURE_INCOMPLETE = code(
+    "figure-incomplete",
+    WARNING,
+    "indicators.csv",
+    title="A cluster figure some members have no figure for",
+    doc="Some members active that year have no figure for an indicator, so its cluster total,"
+    ' share or mean covers only the others. The report says so ("9/12 thành viên có số liệu"),'
+    " or leaves the figure out when the indicator says `missing: refuse`.",
+    fix="Fill in the members' figures; or, when the indicator concerns only some members, say"
+    " `missing: ignore` for it in `cluster.yaml`.",
+    files=(INDICATORS,),
+    message="{id}: no figure for {missing} ({coverage} members have one); the cluster figure"
+    " {outcome}",
+)
+
+PLAN_INCOMPLETE = code(
+    "plan-incomplete",
+    WARNING,
+    "indicators.csv",
+    title="A plan comparison that cannot be made",
+    doc="Some members have a plan figure (`<id>.plan`) and others do not, so the report cannot"
+    " say how much of the plan the cluster reached.",
+    fix="Fill in every member's plan figure, or none.",
+    files=(INDICATORS,),
+    message="{id}: no {plan} figure for {members}; the report will not compare with the {plan}",
+)
+
+PLAN_ZERO = code(
+    "plan-zero",
+    WARNING,
+    "indicators.csv",
+    title="A plan of 0",
+    doc="A plan figure of 0: the share of it reached cannot be computed.",
+    fix="Correct the plan figure, or leave the cell empty if there is no plan.",
+    files=(INDICATORS,),
+    message="{id}: a {plan} of 0 cannot be compared with; correct it or leave the cell empty",
+)
+
+WEIGHT_MISSING = code(
+    "weight-missing",
+    ERROR,
+    "indicators.csv",
+    title="A figure without its weight",
+    doc="An indicator averaged with weights (`weighted_mean`) has a member's figure but not its"
+    " weight, so the member would silently drop out of the mean.",
+    fix="Fill in the weight, or remove the figure.",
+    files=(INDICATORS,),
+    message="{member} has a figure for {id} but no {weight}, its weight; fill in {weight}",
+)
+
+BASIS_MISMATCH = code(
+    "basis-mismatch",
+    ERROR,
+    "indicators.csv",
+    title="A figure on another basis than its indicator",
+    doc="The indicator declares its `basis` (e.g. `giá so sánh 2010`) and a member's figure says"
+    " another one in its `<id>.basis` cell (e.g. current prices): the figures cannot be added"
+    " up or averaged together.",
+    fix="Give the member's figure on the indicator's basis, or correct the `.basis` cell.",
+    files=(INDICATORS,),
+    message="{id} of {member} is on the basis '{given}', not '{basis}' as the indicator says;"
+    " it cannot be totalled with the others",
+)
+
 # --- awards.csv ------------------------------------------------------------------------------
 
 AWARD_TYPE_UNKNOWN = code(

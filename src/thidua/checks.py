@@ -22,6 +22,8 @@ from thidua.catalogue import (
     AWARD_DECISION_MISSING,
     AWARD_RECIPIENT,
     AWARD_TYPE_UNKNOWN,
+    BASIS_MISMATCH,
+    FIGURE_INCOMPLETE,
     HANDOVER_MISMATCH,
     ID_DUPLICATE,
     INDICATOR_COLUMN_MISSING,
@@ -32,15 +34,19 @@ from thidua.catalogue import (
     MEMBER_INACTIVE,
     MEMBER_UNKNOWN,
     PART_OVER_WHOLE,
+    PLAN_INCOMPLETE,
+    PLAN_ZERO,
     PLEDGE_UNSIGNED,
     SIGNATURE_DATE,
     SIGNATURE_DUPLICATE,
     VALUE_OUT_OF_BOUNDS,
+    WEIGHT_MISSING,
     Code,
 )
+from thidua.figures import MemberValue, figure_of
 from thidua.findings import Finding, Position
-from thidua.models import Aggregate, Cluster
-from thidua.names import did_you_mean, odd_note, suggest
+from thidua.models import Aggregate, Cluster, Indicator, MissingPolicy
+from thidua.names import did_you_mean, fold, odd_note, suggest
 from thidua.repository import LedgerPass, Records, YearRecords
 from thidua.tables import Batch, Row, Table
 
@@ -345,6 +351,81 @@ def check_indicator_bounds(context: Context, year: YearRecords) -> Iterator[Find
                     whole_id=denominator,
                     whole=whole,
                 )
+
+
+@year_check(FIGURE_INCOMPLETE, PLAN_INCOMPLETE, PLAN_ZERO, WEIGHT_MISSING, BASIS_MISMATCH)
+def check_indicator_figures(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """What the report's figures rely on: every active member has a figure (unless the indicator
+    says `missing: ignore`), a weighted figure has its weight, a plan is given for every member or
+    none and is not 0, and every figure is on the indicator's basis."""
+    table, rows = year.indicator_table, year.indicators
+    if table is None or rows is None:
+        return
+    cluster = context.cluster
+    active = cluster.active(year.year)
+    row_of = {row.values.get("member"): row for row in rows}
+    for ind in cluster.indicators:
+        column = ind.numerator if ind.aggregate is Aggregate.SHARE else ind.id
+        if column is None or column not in table.index:
+            continue  # indicator-column-missing says so
+        fig = figure_of(year, ind, active)
+        without_weight = [m for m in fig.reported if ind.weight and m.weight is None]
+        for m in without_weight:
+            weight = ind.weight or ""
+            yield WEIGHT_MISSING.at(
+                table.position(row_of[m.member], weight), member=m.member, id=ind.id, weight=weight
+            )
+        absent = [m.member for m in fig.members if _empty(table, row_of.get(m.member), ind)]
+        if absent and ind.missing is not MissingPolicy.IGNORE:
+            outcome = (
+                "is left out of the report"
+                if ind.missing is MissingPolicy.REFUSE
+                else "is given with a note that it is partial"
+            )
+            yield FIGURE_INCOMPLETE.at(
+                table.header_position(column),
+                id=ind.id,
+                missing=", ".join(absent),
+                coverage=f"{len(fig.reported)}/{len(fig.members)}",
+                outcome=outcome,
+            )
+        if ind.plan is not None:
+            yield from _plan_problems(table, row_of, ind.id, ind.plan, fig.reported)
+        if ind.basis is not None:
+            for m in fig.reported:
+                if m.basis is not None and fold(m.basis) != fold(ind.basis):
+                    yield BASIS_MISMATCH.at(
+                        table.position(row_of[m.member], f"{ind.id}.basis"),
+                        id=ind.id,
+                        member=m.member,
+                        given=m.basis,
+                        basis=ind.basis,
+                    )
+
+
+def _empty(table: Table, row: Row | None, ind: Indicator) -> bool:
+    """Whether a member's row leaves the indicator's figure empty. A missing row, or a cell that
+    holds something unreadable, is reported by its own finding, not as a missing figure."""
+    if row is None or row.line in table.malformed:
+        return False
+    columns = [ind.numerator, ind.denominator] if ind.aggregate is Aggregate.SHARE else [ind.id]
+    return any(not table.raw(row, column or "") for column in columns)
+
+
+def _plan_problems(
+    table: Table, row_of: dict[Any, Row], ind_id: str, plan: str, reported: list[MemberValue]
+) -> Iterator[Finding]:
+    """plan-incomplete and plan-zero for one indicator's plan column."""
+    column = f"{ind_id}.plan"
+    with_plan = [m for m in reported if m.plan is not None]
+    without = [m.member for m in reported if m.plan is None]
+    if with_plan and without:
+        yield PLAN_INCOMPLETE.at(
+            table.header_position(column), id=ind_id, plan=plan, members=", ".join(without)
+        )
+    for m in with_plan:
+        if m.plan == 0:
+            yield PLAN_ZERO.at(table.position(row_of[m.member], column), id=ind_id, plan=plan)
 
 
 def _bound(value: object) -> str:

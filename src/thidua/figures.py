@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from thidua.decimals import HUNDRED, round_to
 from thidua.findings import Finding
-from thidua.models import Aggregate, Cluster, Indicator, Member, Rounding
+from thidua.models import Aggregate, Cluster, Indicator, Member, MissingPolicy, Rounding
 from thidua.repository import Records, YearRecords
 from thidua.tables import Batch, Status, Table
 
@@ -40,6 +40,7 @@ class MemberValue:
     line: int | None = None
     parts: tuple[Decimal, Decimal] | None = None  # share: (numerator, denominator)
     weight: Decimal | None = None
+    basis: str | None = None
 
 
 @dataclass(slots=True)
@@ -55,13 +56,51 @@ class Figure:
     plan_ratio: Decimal | None = None  # value / plan × 100
     national: Decimal | None = None
     previous: Decimal | None = None
-    previous_note: str | None = None
+    previous_note: str | None = None  # the members that joined or left since the year before
+    previous_missing: bool = False  # not compared: a total or share of either year is partial
+    plan_note: str | None = None  # why the figure is not compared with the plan
     arithmetic: str = ""
     file: str | None = None
 
     @property
     def reported(self) -> list[MemberValue]:
         return [m for m in self.members if m.value is not None]
+
+    @property
+    def used(self) -> list[MemberValue]:
+        """The members whose figures make the cluster figure (a weighted mean needs a weight)."""
+        if self.indicator.aggregate is Aggregate.WEIGHTED_MEAN:
+            return [m for m in self.reported if m.weight is not None]
+        return self.reported
+
+    @property
+    def missing(self) -> list[str]:
+        """The active members whose figure is not in the cluster figure."""
+        used = {m.member for m in self.used}
+        return [m.member for m in self.members if m.member not in used]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def coverage(self) -> str:
+        """'9/12': the members the figure covers, of the members active that year."""
+        return f"{len(self.used)}/{len(self.members)}"
+
+    @property
+    def withheld(self) -> bool:
+        """Left out of the report: partial, and the indicator says not to give it then."""
+        return not self.complete and self.indicator.missing is MissingPolicy.REFUSE
+
+    @property
+    def partial(self) -> bool:
+        """Given with a word that it covers only some members."""
+        return (
+            not self.complete
+            and self.value is not None
+            and self.indicator.missing is MissingPolicy.NOTE
+        )
 
     @property
     def statuses(self) -> list[str]:
@@ -87,7 +126,10 @@ class Figure:
             return self.rounded, 0
         steps = (self.value / head.step).quantize(Decimal(1), rounding=_ROUNDING[head.rounding])
         shown = steps * head.step
-        shown = round_to(shown, max(self.indicator.decimals, -int(shown.as_tuple().exponent), 0))
+        digits = head.decimals
+        if digits is None:  # as many as the step has: a step of 1 or 1000 gives 23, 0.5 gives 23.5
+            digits = max(-int(head.step.normalize().as_tuple().exponent), 0)
+        shown = round_to(shown, digits)
         return shown, (shown > self.value) - (shown < self.value)
 
 
@@ -125,9 +167,7 @@ def aggregate(figure: Figure) -> None:
             figure.arithmetic = f"{ind.aggregate} of {', '.join(map(str, values))}"
             figure.arithmetic += f": from {figure.low} to {figure.high}"
         case Aggregate.WEIGHTED_MEAN:
-            pairs = [
-                (m.value, m.weight) for m in rep if m.value is not None and m.weight is not None
-            ]
+            pairs = [(m.value, m.weight) for m in figure.used if m.value is not None and m.weight]
             weights = sum((w for _, w in pairs), Decimal(0))
             if not pairs or not weights:
                 figure.arithmetic = f"no weights ({ind.weight}) for the members with a figure"
@@ -147,14 +187,30 @@ def aggregate(figure: Figure) -> None:
             figure.value = num / den * HUNDRED
             figure.arithmetic = f"{ind.numerator} / {ind.denominator} × 100 = {num} / {den} × 100 = {figure.value:.6f}"
     plans = [m.plan for m in rep if m.plan is not None]
-    if plans and figure.value is not None and len(plans) == len(rep):
-        figure.plan = sum(plans, Decimal(0)) if ind.aggregate is Aggregate.SUM else _mean(plans)
-        if figure.plan:
-            figure.plan_ratio = figure.value / figure.plan * HUNDRED
-            figure.arithmetic += (
-                f"; {ind.plan or 'plan'} {figure.plan}: {figure.value} / {figure.plan} × 100"
-                f" = {figure.plan_ratio:.6f}%"
-            )
+    _compare_with_plan(figure, plans, rep)
+
+
+def _compare_with_plan(figure: Figure, plans: list[Decimal], rep: list[MemberValue]) -> None:
+    """The plan's figure and how much of it was reached; or, in `plan_note`, why not."""
+    ind = figure.indicator
+    if not plans or figure.value is None:
+        return
+    without = [m.member for m in rep if m.plan is None]
+    if without:
+        figure.plan_note = f"no {ind.plan or 'plan'} figure for: {', '.join(without)}"
+        return
+    if not figure.complete and ind.missing is not MissingPolicy.IGNORE:
+        figure.plan_note = f"the figure covers {figure.coverage} members"
+        return
+    figure.plan = sum(plans, Decimal(0)) if ind.aggregate is Aggregate.SUM else _mean(plans)
+    if not figure.plan:
+        figure.plan_note = f"the {ind.plan or 'plan'} adds up to 0"
+        return
+    figure.plan_ratio = figure.value / figure.plan * HUNDRED
+    figure.arithmetic += (
+        f"; {ind.plan or 'plan'} {figure.plan}: {figure.value} / {figure.plan} × 100"
+        f" = {figure.plan_ratio:.6f}%"
+    )
 
 
 def _member_values(year: YearRecords, ind: Indicator, active: list[Member]) -> list[MemberValue]:
@@ -175,6 +231,7 @@ def _member_values(year: YearRecords, ind: Indicator, active: list[Member]) -> l
             status=str(v.get(f"{ind.id}.status") or v.get("status") or "") or None,
             source=v.get(f"{ind.id}.source") or v.get("source"),
             line=row.line,
+            basis=v.get(f"{ind.id}.basis"),
         )
         if ind.aggregate is Aggregate.SHARE:
             num, den = v.get(ind.numerator or ""), v.get(ind.denominator or "")
@@ -190,6 +247,13 @@ def _member_values(year: YearRecords, ind: Indicator, active: list[Member]) -> l
     return out
 
 
+def figure_of(year: YearRecords, ind: Indicator, active: list[Member]) -> Figure:
+    """The cluster figure of one indicator in one year, from its members' rows."""
+    fig = Figure(ind, _member_values(year, ind, active), file=year.indicators_file)
+    aggregate(fig)
+    return fig
+
+
 def indicator_figures(records: Records, year: int) -> list[Figure]:
     """The cluster figure of every indicator in `year`, with last year's where it compares."""
     cluster = records.cluster
@@ -200,8 +264,7 @@ def indicator_figures(records: Records, year: int) -> list[Figure]:
     before = records.years.get(year - 1)
     figures = []
     for ind in cluster.indicators:
-        fig = Figure(ind, _member_values(current, ind, active), file=current.indicators_file)
-        aggregate(fig)
+        fig = figure_of(current, ind, active)
         fig.national = ind.national.get(year)
         if before is not None and before.indicators is not None:
             _compare(fig, cluster, before, ind)
@@ -210,12 +273,19 @@ def indicator_figures(records: Records, year: int) -> list[Figure]:
 
 
 def _compare(fig: Figure, cluster: Cluster, before: YearRecords, ind: Indicator) -> None:
-    """Last year's figure, over the same members; when membership changed, say so."""
+    """Last year's figure, over the same members; when membership changed (as cluster.yaml says:
+    a missing figure is a missing figure, never a change of members), say so. A total or a share
+    that is partial in either year is not compared."""
     prev = Figure(ind, _member_values(before, ind, cluster.active(before.year)))
-    now_ids = {m.member for m in fig.reported}
-    prev_ids = {m.member for m in prev.reported}
-    if not prev_ids:
+    if not prev.reported:
         return
+    partial = not (fig.complete and prev.complete)
+    totals = ind.aggregate in (Aggregate.SUM, Aggregate.SHARE)
+    if totals and partial and ind.missing is not MissingPolicy.IGNORE:
+        fig.previous_missing = True
+        return
+    now_ids = {m.member for m in fig.members}
+    prev_ids = {m.member for m in prev.members}
     if now_ids != prev_ids:
         common = now_ids & prev_ids
         left = sorted(prev_ids - now_ids)

@@ -174,16 +174,28 @@ class Headline(Record):
     """How the cluster figure is rounded for the report's sentence: "hơn 235.000 tỷ đồng".
 
     The tables show the figure to the indicator's decimals; the sentence may round it further, to a
-    multiple of `step`, and put a word before it when the rounded figure is below the true one
-    (`above`: "hơn", "trên") or above it (`below`: "gần", "khoảng").
+    multiple of `step`, shown with `decimals` digits (default: as many as the step has), and put a
+    word before it when the rounded figure is below the true one (`above`: "hơn", "trên") or above it
+    (`below`: "gần", "khoảng").
     """
 
     step: Annotated[Decimal, Field(gt=0)] = Decimal(1)
+    decimals: Annotated[int, Field(ge=0, le=6)] | None = Field(
+        None, description="Digits after the decimal mark in the sentence (default: the step's)"
+    )
     rounding: Rounding = Rounding.HALF_UP
     above: Text | None = None
     above_en: Text | None = None
     below: Text | None = None
     below_en: Text | None = None
+
+
+class MissingPolicy(StrEnum):
+    """What the report does with a cluster figure when some active member has no figure."""
+
+    NOTE = "note"  # give the figure and say how many members it covers ("9/12 thành viên")
+    REFUSE = "refuse"  # leave the figure out, saying why
+    IGNORE = "ignore"  # give it as the cluster's figure: the indicator concerns only some members
 
 
 class Indicator(Record):
@@ -209,6 +221,16 @@ class Indicator(Record):
         {}, description="The national figure by year, to compare the cluster's with"
     )
     headline: Headline | None = None
+    missing: MissingPolicy = Field(
+        MissingPolicy.NOTE,
+        description="When a member's figure is missing: note (say so), refuse (leave the figure"
+        " out) or ignore (the indicator concerns only the members that report it)",
+    )
+    basis: Text | None = Field(
+        None,
+        description="The price basis or method every member's figure must use (e.g. giá so sánh"
+        " 2010); a member's <id>.basis cell must then say the same",
+    )
     chart: bool = Field(False, description="Draw a bar chart of the members' figures")
     note: Text | None = None
 

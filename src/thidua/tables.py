@@ -252,11 +252,19 @@ class Table:
     findings: list[Finding] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     header_ok: bool = False
+    # rows with a wrong number of cells (reported once): their cells say nothing more
+    malformed: set[int] = field(default_factory=set)
     batch_size: int = 4096
 
     def position(self, row: Row, column: str) -> Position:
         """Where a row's cell in `column` stands."""
         return self.file.position(row.line, self.index.get(column, 0), row.cells)
+
+    def header_position(self, column: str) -> Position:
+        """Where a column's name stands in the header (the file's start if it has none)."""
+        if column not in self.index:
+            return Position(self.file.rel)
+        return self.file.position(1, self.index[column], self.file.header)
 
     def raw(self, row: Row, column: str) -> str | None:
         """The text of a row's cell in a column that is not parsed (free text), or None."""
@@ -319,6 +327,7 @@ class Table:
                 )
                 rows[k] = (row + [""] * width)[:width]
                 shifted.add(k)
+                self.malformed.add(lines[k])
         return shifted
 
     def _slow(
@@ -415,6 +424,7 @@ def indicator_columns(cluster: Cluster) -> dict[str, Column]:
             ),
             Column(f"{ind.id}.status", parse_status),
             Column(f"{ind.id}.source"),
+            Column(f"{ind.id}.basis", description="the price basis or method of the figure"),
         ]
         if ind.plan:
             columns.append(Column(f"{ind.id}.plan", parse_decimal, description=ind.plan))
