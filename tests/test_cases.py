@@ -229,3 +229,40 @@ def test_every_message_fills_its_fields() -> None:
         for message in entry.messages:
             assert "{}" not in message.template, message
             message.text(**dict.fromkeys(message.fields, 1))
+
+
+@pytest.mark.parametrize("case", all_cases(), ids=lambda case: case.code)
+def test_each_rule_reports_only_the_codes_it_declares(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run every rule alone on every case: what it finds is within the codes it is registered
+    with, so the catalogue's and the docs' account of which rule reports what stays true."""
+    from thidua.checks import LEDGER_RULES, REPOSITORY_RULES, YEAR_RULES, Context
+    from thidua.csvfile import CsvFile
+    from thidua.findings import FileProblem
+    from thidua.repository import load
+    from thidua.tables import AWARD_COLUMNS, Table
+
+    write_case(case, tmp_path / "data", monkeypatch)
+    records = load(tmp_path / "data").records
+    if records is None:
+        return  # cluster.yaml itself is the case: no rule runs on it
+    context = Context(records, TODAY)
+    for repository_rule in REPOSITORY_RULES:
+        found = {f.code for f in repository_rule.function(context)}
+        assert found <= {c.id for c in repository_rule.codes}, repository_rule.name
+    for year in records.years.values():
+        for year_rule in YEAR_RULES:
+            found = {f.code for f in year_rule.function(context, year)}
+            assert found <= {c.id for c in year_rule.codes}, year_rule.name
+        ledger = tmp_path / "data" / str(year.year) / "awards.csv"
+        if not ledger.is_file():
+            continue
+        for ledger_rule in LEDGER_RULES:
+            try:
+                table = Table(CsvFile(ledger, "awards.csv"), AWARD_COLUMNS)
+                check = ledger_rule.function(records.cluster, year.year)
+                found = {f.code for batch in table.batches() for f in check(table, batch)}
+            except FileProblem:  # an unreadable ledger is the reader's finding, not the rule's
+                continue
+            assert found <= {c.id for c in ledger_rule.codes}, ledger_rule.name

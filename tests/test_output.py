@@ -83,3 +83,15 @@ def test_terminal_escapes_in_a_signer_are_shown_escaped(data_copy):
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output
     assert "u001b" in result.output  # shown as an escape (itself escaped for Markdown)
+
+
+def test_a_name_with_brackets_is_shown_as_written_on_a_terminal():
+    out = Terminal()
+    table(["Year", "Chair"], [["2024", "Sở [bold]Tài chính"], ["2025", "Sở [/bold] x"]], out)
+    assert "Sở [bold]Tài chính" in out.getvalue()
+    assert "Sở [/bold] x" in out.getvalue()
+
+
+def test_the_caret_stays_under_its_column_after_an_escaped_character():
+    shown, caret = excerpt("title: Hội\u200b\u200bnghị: x", 3, 17)
+    assert shown[caret.index("^")] == ":"

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import ROOT
 
 from thidua.catalogue import CODES
-from thidua.checks import RULES
+from thidua.checks import rules
 
 PACKAGE = ROOT / "src" / "thidua"
 
@@ -74,11 +74,11 @@ def test_the_reader_knows_no_rule_and_no_figure():
 
 
 def test_every_rule_reports_catalogue_codes_and_is_documented():
-    assert RULES
-    for rule in RULES:
-        assert rule.codes, rule.function.__name__
+    assert rules()
+    for rule in rules():
+        assert rule.codes, rule.name
         assert all(code.id in CODES for code in rule.codes)
-        assert rule.doc, f"{rule.function.__name__} has no docstring"
+        assert rule.doc, f"{rule.name} has no docstring"
 
 
 def test_check_counts_no_awards(data_copy):

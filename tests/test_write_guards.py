@@ -5,6 +5,8 @@ every file as it was."""
 from __future__ import annotations
 
 import errno
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -112,6 +114,8 @@ def test_a_leftover_of_a_crashed_write_is_removed_under_the_lock(tmp_path):
     stale.write_text("half a file")
     kept = tmp_path / "2024" / ".notes.tmp"  # not ours
     kept.write_text("x")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
     with locked(tmp_path):
         pass
     assert not stale.exists()
@@ -135,3 +139,39 @@ def test_a_year_out_of_range_is_a_usage_error(data_copy, args):
     assert result.exit_code == 2, result.output
     assert "is not a year between 1945 and 2100" in result.output
     assert snapshot(data_copy) == before
+
+
+@pytest.mark.parametrize("name", ["data/README.md", "data/2023/awards.csv.", "data/2023/x.yaml "])
+def test_the_data_folders_own_files_are_not_overwritten(data_copy, monkeypatch, name):
+    monkeypatch.chdir(data_copy.parent)
+    (data_copy / "README.md").write_text("# Our cluster\n")
+    before = snapshot(data_copy)
+    result = run("summarize", "2023", "--output", name)
+    assert result.exit_code == 1, result.output
+    assert snapshot(data_copy) == before
+
+
+def test_the_report_never_replaces_its_own_template(data_copy, tmp_path):
+    template = tmp_path / "mine.md.j2"
+    template.write_text("{{ s.year }}\n")
+    args = ["--data", str(data_copy), "--template", str(template), "--output", str(template)]
+    result = run("summarize", "2023", *args)
+    assert result.exit_code == 1
+    assert "is your template" in result.output
+    assert template.read_text() == "{{ s.year }}\n"
+
+
+def test_schemas_are_not_written_into_a_year_folder(data_copy):
+    before = snapshot(data_copy)
+    result = run("schema", "--data", str(data_copy), "--output", str(data_copy / "2023"))
+    assert result.exit_code == 1
+    assert "is a year folder" in result.output
+    assert snapshot(data_copy) == before
+
+
+def test_a_recent_temporary_file_is_left_to_the_write_that_owns_it(tmp_path):
+    fresh = tmp_path / f"{TEMPORARY_PREFIX}report.md.xyz.tmp"
+    fresh.write_text("being written")
+    with locked(tmp_path):
+        pass
+    assert fresh.exists()

@@ -530,6 +530,7 @@ INDICATOR_ROW_MISSING = code(
     fix="Add its row; leave unknown figures empty.",
     files=(INDICATORS,),
     message="no row for '{id}', a member in {year}; add its row (leave unknown figures empty)",
+    whole_file=True,
 )
 
 INDICATOR_ROW_DUPLICATE = code(
@@ -553,6 +554,7 @@ INDICATOR_COLUMN_MISSING = code(
     fix="Add the column, even if its cells are empty.",
     files=(INDICATORS,),
     message="no column '{id}' ({label}); the report will have no figures for it",
+    whole_file=True,
 )
 
 VALUE_OUT_OF_BOUNDS = code(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from thidua.catalogue import (
     AWARD_DECISION,
@@ -67,59 +67,74 @@ RepositoryCheck = Callable[[Context], Iterable[Finding]]
 YearCheck = Callable[[Context, YearRecords], Iterable[Finding]]
 BatchCheck = Callable[[Table, Batch], Iterable[Finding]]
 LedgerCheck = Callable[[Cluster, int], BatchCheck]
-F = TypeVar("F", bound=Callable[..., Any])
+C = TypeVar("C", RepositoryCheck, YearCheck, LedgerCheck)
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
-    """A registered check: its function, its shape and the codes it reports."""
+class Rule(Generic[C]):
+    """A registered check: its function and the codes it reports."""
 
-    function: Callable[..., Any]
-    shape: str  # "repository", "year" or "ledger"
+    function: C
     codes: tuple[Code, ...]
+
+    @property
+    def name(self) -> str:
+        return getattr(self.function, "__name__", repr(self.function))
 
     @property
     def doc(self) -> str:
         return (self.function.__doc__ or "").strip()
 
 
-RULES: list[Rule] = []
+REPOSITORY_RULES: list[Rule[RepositoryCheck]] = []
+YEAR_RULES: list[Rule[YearCheck]] = []
+LEDGER_RULES: list[Rule[LedgerCheck]] = []
 
 
-def _register(shape: str, codes: tuple[Code, ...]) -> Callable[[F], F]:
-    def register(function: F) -> F:
-        RULES.append(Rule(function, shape, codes))
+def repository_check(*codes: Code) -> Callable[[RepositoryCheck], RepositoryCheck]:
+    """Register a rule run once on the whole repository."""
+
+    def register(function: RepositoryCheck) -> RepositoryCheck:
+        REPOSITORY_RULES.append(Rule(function, codes))
         return function
 
     return register
 
 
-def repository_check(*codes: Code) -> Callable[[F], F]:
-    """Register a rule run once on the whole repository."""
-    return _register("repository", codes)
-
-
-def year_check(*codes: Code) -> Callable[[F], F]:
+def year_check(*codes: Code) -> Callable[[YearCheck], YearCheck]:
     """Register a rule run once on each year folder."""
-    return _register("year", codes)
+
+    def register(function: YearCheck) -> YearCheck:
+        YEAR_RULES.append(Rule(function, codes))
+        return function
+
+    return register
 
 
-def ledger_check(*codes: Code) -> Callable[[F], F]:
+def ledger_check(*codes: Code) -> Callable[[LedgerCheck], LedgerCheck]:
     """Register a rule run on each batch of each award ledger read."""
-    return _register("ledger", codes)
+
+    def register(function: LedgerCheck) -> LedgerCheck:
+        LEDGER_RULES.append(Rule(function, codes))
+        return function
+
+    return register
+
+
+def rules() -> list[Rule[Any]]:
+    """Every registered rule, of every shape."""
+    return [*REPOSITORY_RULES, *YEAR_RULES, *LEDGER_RULES]
 
 
 def run(records: Records, today: date) -> Iterator[Finding]:
     """Every repository and year rule on the records (ledger rules run while they are read, by
     `LedgerChecks`)."""
     context = Context(records, today)
-    for rule in RULES:
-        if rule.shape == "repository":
-            yield from rule.function(context)
+    for repository_rule in REPOSITORY_RULES:
+        yield from repository_rule.function(context)
     for year in records.years.values():
-        for rule in RULES:
-            if rule.shape == "year":
-                yield from rule.function(context, year)
+        for year_rule in YEAR_RULES:
+            yield from year_rule.function(context, year)
 
 
 class LedgerChecks:
@@ -128,7 +143,7 @@ class LedgerChecks:
     name = "checks"
 
     def start(self, cluster: Cluster, year: int, table: Table) -> LedgerPass:
-        return _LedgerPass(table, [r.function(cluster, year) for r in RULES if r.shape == "ledger"])
+        return _LedgerPass(table, [rule.function(cluster, year) for rule in LEDGER_RULES])
 
 
 @dataclass(slots=True)

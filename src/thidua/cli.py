@@ -149,10 +149,13 @@ def schema(
     Example: thidua schema --output data/schemas
     """
     from thidua.schema import write_schemas
+    from thidua.writes import check_schema_folder
 
     folder = output or data / "schemas"
-    for path in write_schemas(folder):
-        print(path, file=sys.stderr)
+    with _refusals(data, "write the schemas"):
+        check_schema_folder(data, folder)
+        for path in write_schemas(folder):
+            print(path, file=sys.stderr)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -201,11 +204,10 @@ def _date(value: str | None) -> date | None:
         raise typer.BadParameter(str(exc)) from None
 
 
-FIRST_YEAR, LAST_YEAR = 1945, 2100  # as the records accept (models.YearNumber)
-
-
 def _year(value: int) -> int:
     """A year as the records accept it; anything else is a usage error."""
+    from thidua.models import FIRST_YEAR, LAST_YEAR
+
     if not FIRST_YEAR <= value <= LAST_YEAR:
         raise typer.BadParameter(f"{value} is not a year between {FIRST_YEAR} and {LAST_YEAR}")
     return value
@@ -286,11 +288,17 @@ def summarize(
     """
     from thidua import report
 
+    if explain and (format is not ReportFormat.md or template is not None):
+        raise typer.BadParameter(
+            "--explain shows the arithmetic; leave out --format and --template"
+        )
     _check_output(data, output)
+    if output is not None and template is not None and output.resolve() == template.resolve():
+        raise _fail(f"--output {output} is your template; write the report to another file")
     with _refusals(data, "summarize"):
         summary = report.build(report.report_records(data, year), year)
         if explain:
-            text = report.explain(summary, prefix=f"{data}/")
+            text = report.explain(summary, root=data)
         elif format is ReportFormat.json:
             text = report.as_json_text(summary)
         else:
@@ -404,23 +412,24 @@ def sign_pledge(
 
     Example: thidua sign-pledge 2025 --member "Nam Định" --signer "Nguyễn Văn A" --title "Phó Chủ tịch UBND tỉnh"
     """
-    from thidua.pledges import signature, signatures_from_csv, state
-    from thidua.recording import signatures_change
+    from thidua.pledges import signing_change
     from thidua.writes import locked
 
     if (from_csv is None) == (member is None):
         raise typer.BadParameter("give either --member (with --signer and --title) or --from-csv")
+    day = _date(when)
     with _refusals(data, "sign"), locked(data):
-        records = _valid(data)
-        current = state(records, year)
-        taken = {s.member for s in current.pledge.signatures}
-        day = _date(when) or date.today()
-        if from_csv is not None:
-            signatures = signatures_from_csv(records, year, from_csv, taken, day)
-        else:
-            assert member is not None  # one of the two, checked above
-            signatures = [signature(records, year, member, signer, title, day, taken)]
-        _write([signatures_change(data, year, current.pledge, signatures)], data, dry_run)
+        change = signing_change(
+            _valid(data),
+            year,
+            member=member,
+            signer=signer,
+            title=title,
+            when=day,
+            from_csv=from_csv,
+            today=date.today(),
+        )
+        _write([change], data, dry_run)
 
 
 @app.command()
@@ -489,12 +498,8 @@ def _show_pledge(year: int, data: Path, output: Path | None) -> None:
 
 def _new_pledge(year: int, data: Path, when: date | None, place: str | None, dry_run: bool) -> None:
     """`thidua pledge new YEAR`: start YEAR/pledge.yaml from the latest earlier pledge."""
-    from thidua.pledges import new_pledge
-    from thidua.recording import new_pledge_change
+    from thidua.pledges import starting_change
     from thidua.writes import locked
 
     with _refusals(data, "start the pledge"), locked(data):
-        records = _valid(data)
-        started = new_pledge(records, year, when, place)
-        members = [m.id for m in records.cluster.active(year)]
-        _write([new_pledge_change(data, year, started, members)], data, dry_run)
+        _write([starting_change(_valid(data), year, when, place)], data, dry_run)

@@ -218,7 +218,7 @@ def _member_values(year: YearRecords, ind: Indicator, active: list[Member]) -> l
     out = []
     for member in active:
         row = rows.get(member.id)
-        name = member.as_of(year.year)[0]
+        name = member.name_in(year.year)
         if row is None:
             out.append(MemberValue(member.id, name, None))
             continue
@@ -374,6 +374,18 @@ class AwardTally:
     def start(self, cluster: Cluster, year: int, table: Table) -> _TallyPass:
         return _TallyPass(table)
 
+    @classmethod
+    def of(cls, year: YearRecords) -> LedgerTally | None:
+        """What the tally gathered from `year`'s ledger; None when the year has no ledger.
+        Reading a ledger without the tally is a mistake of the caller, not of the data."""
+        if year.awards_file is None:
+            return None
+        if cls.name not in year.ledger:
+            raise LookupError(f"{year.awards_file} was read without counting its awards")
+        result = year.ledger[cls.name]
+        assert isinstance(result, LedgerTally)
+        return result
+
 
 @dataclass(slots=True)
 class _TallyPass:
@@ -481,7 +493,7 @@ def award_counts(records: Records, year: int) -> Awards:
     The ledger must have been read with an `AwardTally` among the loader's consumers."""
     current = records.years.get(year)
     awards = Awards(current.awards_file if current else None)
-    tally = current.ledger.get(AwardTally.name) if current else None
+    tally = AwardTally.of(current) if current else None
     if tally is None:
         return awards
     types = {t.id: t for t in records.cluster.award_types}

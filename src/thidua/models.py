@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -55,7 +55,8 @@ Date = Annotated[
         }
     ),
 ]
-YearNumber = Annotated[int, Field(ge=1945, le=2100)]
+FIRST_YEAR, LAST_YEAR = 1945, 2100  # the years a record may name
+YearNumber = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[
     str,
@@ -108,6 +109,14 @@ class Successor(Record):
         return self
 
 
+class MemberAsOf(NamedTuple):
+    """A member as it was in one year."""
+
+    name: str
+    code: str | None
+    kind: str
+
+
 class Member(Record):
     """A member unit of the cluster (đơn vị thành viên), with its history."""
 
@@ -141,15 +150,19 @@ class Member(Record):
             self.last_year is None or year <= self.last_year
         )
 
-    def as_of(self, year: int) -> tuple[str, str | None, str]:
-        """(name, code, kind) that the member had in `year`."""
+    def as_of(self, year: int) -> MemberAsOf:
+        """The name, code and kind that the member had in `year`."""
         name, code, kind = self.name, self.code, self.kind
         for change in self.changes:
             if change.year <= year:
                 name = change.name or name
                 code = change.code or code
                 kind = change.kind or kind
-        return name, code, kind
+        return MemberAsOf(name, code, kind)
+
+    def name_in(self, year: int) -> str:
+        """The member's name in `year` (names change with mergers)."""
+        return self.as_of(year).name
 
 
 class Aggregate(StrEnum):

@@ -77,7 +77,7 @@ def match_member(members: Iterable[Any], text: str, year: int) -> Any:
     """
     key = fold(text)
     members = list(members)
-    found = [m for m in members if key in (fold(m.id), fold(m.as_of(year)[0]), fold(m.name))]
+    found = [m for m in members if key in (fold(m.id), fold(m.name_in(year)), fold(m.name))]
     if len(found) > 1:
         active = [m for m in found if m.active_in(year)]
         found = active if len(active) == 1 else found
@@ -85,5 +85,5 @@ def match_member(members: Iterable[Any], text: str, year: int) -> Any:
         return found[0]
     if found:
         raise LookupError(f"'{text}' could be {', '.join(m.id for m in found)}; give the id")
-    hint = did_you_mean(text, [m.id for m in members] + [m.as_of(year)[0] for m in members])
+    hint = did_you_mean(text, [m.id for m in members] + [m.name_in(year) for m in members])
     raise LookupError(f"'{text}' is not a member of the cluster{hint}")

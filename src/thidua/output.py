@@ -23,6 +23,11 @@ def _path(prefix: str, rel: str) -> str:
     return f"{prefix.rstrip('/')}/{rel}" if prefix not in ("", ".") else rel
 
 
+def shown_path(root: Path | None, rel: str) -> str:
+    """A file of the records as messages name it: under the data folder as the user gave it."""
+    return _path("" if root is None else str(root), rel)
+
+
 def summary(findings: Sequence[Finding], files: int) -> str:
     errors = sum(f.severity is Severity.ERROR for f in findings)
     warnings = len(findings) - errors
@@ -69,7 +74,8 @@ def excerpt(line: str, number: int, column: int) -> list[str]:
     shown = text[start : start + EXCERPT_WIDTH]
     lead = "…" if start else ""
     tail = "…" if start + EXCERPT_WIDTH < len(text) else ""
-    caret = max(column - 1 - start, 0) + len(lead)
+    # the caret stands under the column as shown, after any character widened into an escape
+    caret = len(visible(text[start : max(column - 1, start)])) + len(lead)
     gutter = " " * len(str(number))
     return [f"  {number} | {lead}{visible(shown)}{tail}", f"  {gutter} | {' ' * caret}^"]
 
@@ -164,10 +170,14 @@ def table(
     if is_terminal(out):
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        grid = Table(*headers, title=title, title_justify="left")
+        # Text, never markup: a name with [brackets] is shown as written
+        grid = Table(title=Text(title) if title else None, title_justify="left")
+        for header in headers:
+            grid.add_column(Text(header))
         for row in rows:
-            grid.add_row(*(visible(cell) for cell in row))
+            grid.add_row(*(Text(visible(cell)) for cell in row))
         Console(file=out, highlight=False).print(grid)
         return
     if title:

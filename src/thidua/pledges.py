@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,10 @@ from typing import Any
 
 from thidua.models import Member, Pledge, Signature
 from thidua.names import match_member
+from thidua.recording import new_pledge_change, signatures_change
 from thidua.repository import Records
+from thidua.textfile import nfc
+from thidua.writes import Change
 
 
 class PledgeError(Exception):
@@ -39,10 +43,10 @@ class PledgeState:
         out = []
         for member, sig in self.signed:
             signer = f"{sig.signer or '(name not recorded)'}, {sig.title}"
-            name = member.as_of(self.year)[0]
+            name = member.name_in(self.year)
             out.append(["signed", member.id, name, sig.date.isoformat(), signer])
         for member in self.unsigned:
-            out.append(["not signed", member.id, member.as_of(self.year)[0], "", ""])
+            out.append(["not signed", member.id, member.name_in(self.year), "", ""])
         return out
 
 
@@ -88,6 +92,18 @@ def new_pledge(records: Records, year: int, when: date | None, place: str | None
     return data
 
 
+def _plain(text: str | None, what: str, option: str) -> str:
+    """`text` stripped and NFC, if it is one line of printable text; else `PledgeError`."""
+    value = nfc((text or "").strip())
+    if not value:
+        raise PledgeError(f"{what} is empty; give {option}")
+    odd = [ch for ch in value if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn")]
+    if odd:
+        names = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(odd))
+        raise PledgeError(f"{what} contains {names}, which is not text a record can hold")
+    return value
+
+
 def signature(
     records: Records,
     year: int,
@@ -107,14 +123,10 @@ def signature(
         raise PledgeError(f"{member.id} ({member.name}) is not a member in {year}")
     if member.id in taken:
         raise PledgeError(
-            f"{member.id} ({member.as_of(year)[0]}) has already signed the {year} pledge"
+            f"{member.id} ({member.name_in(year)}) has already signed the {year} pledge"
         )
-    signer = (signer or "").strip()
-    title = (title or "").strip()
-    if not signer:
-        raise PledgeError(f"the signer's name for {member.id} is empty; give --signer NAME")
-    if not title:
-        raise PledgeError(f"the signer's title for {member.id} is empty; give --title TITLE")
+    signer = _plain(signer, f"the signer's name for {member.id}", "--signer NAME")
+    title = _plain(title, f"the signer's title for {member.id}", "--title TITLE")
     if when.year != year:
         raise PledgeError(f"the date {when.isoformat()} is not in {year}, the pledge's year")
     taken.add(member.id)
@@ -161,3 +173,35 @@ def signatures_from_csv(
     if not out:
         raise PledgeError(f"{path} has no signatures")
     return out
+
+
+def signing_change(
+    records: Records,
+    year: int,
+    *,
+    member: str | None = None,
+    signer: str | None = None,
+    title: str | None = None,
+    when: date | None = None,
+    from_csv: Path | None = None,
+    today: date,
+) -> Change:
+    """The pledge of `year` with one signature (`member`, `signer`, `title`) or every signature of
+    a CSV (`from_csv`) added, all checked before any is recorded; `when` defaults to `today`."""
+    current = state(records, year)
+    taken = {s.member for s in current.pledge.signatures}
+    day = when or today
+    if from_csv is not None:
+        signatures = signatures_from_csv(records, year, from_csv, taken, day)
+    elif member is not None:
+        signatures = [signature(records, year, member, signer, title, day, taken)]
+    else:
+        raise PledgeError("give a member (with its signer and title) or a CSV of signatures")
+    return signatures_change(records.root, year, current.pledge, signatures)
+
+
+def starting_change(records: Records, year: int, when: date | None, place: str | None) -> Change:
+    """A new pledge.yaml for `year`, from the latest earlier pledge, listing who is to sign."""
+    started = new_pledge(records, year, when, place)
+    members = [m.id for m in records.cluster.active(year)]
+    return new_pledge_change(records.root, year, started, members)

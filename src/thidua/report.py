@@ -282,8 +282,14 @@ def as_json_text(summary: Summary) -> str:
 # --- explanation -----------------------------------------------------------------------------
 
 
-def explain(summary: Summary, prefix: str = "") -> str:
-    """For every cluster figure: the rows and files it came from, and the arithmetic."""
+def explain(summary: Summary, root: Path | None = None) -> str:
+    """For every cluster figure: the rows and files it came from (named as `check` names them,
+    under `root`), and the arithmetic."""
+    from thidua.output import shown_path
+
+    def where(rel: str | None) -> str:
+        return shown_path(root, rel or "")
+
     out = [f"{summary.cluster.name}: figures of {summary.year}", ""]
     for f in summary.figures:
         ind = f.indicator
@@ -299,12 +305,12 @@ def explain(summary: Summary, prefix: str = "") -> str:
                     f" (to a multiple of {ind.headline.step}, rounding {ind.headline.rounding})"
                 )
         for m in f.members:
-            where = f"{prefix}{f.file}:{m.line}" if m.line else "no row"
+            row = f"{where(f.file)}:{m.line}" if m.line else "no row"
             value = "empty" if m.value is None else str(m.value)
             if m.parts is not None:
                 value = f"{m.parts[0]} / {m.parts[1]} × 100 = {round_to(m.value or Decimal(0), 6)}"
             extra = ", ".join(x for x in (m.status, m.source) if x)
-            out.append(f"    {where}: {m.member} {value}" + (f" ({extra})" if extra else ""))
+            out.append(f"    {row}: {m.member} {value}" + (f" ({extra})" if extra else ""))
         if f.national is not None:
             out.append(
                 f"  national {summary.year}: {f.national} (cluster.yaml, indicator {ind.id})"
@@ -320,7 +326,7 @@ def explain(summary: Summary, prefix: str = "") -> str:
             )
             out.append(
                 f"awards {bucket} {c.award}: {c.total} ({c.rows} rows of"
-                f" {prefix}{summary.awards.file}: lines {lines})"
+                f" {where(summary.awards.file)}: lines {lines})"
             )
     return "\n".join(out).rstrip() + "\n"
 

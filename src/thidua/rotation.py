@@ -158,8 +158,8 @@ class Decision:
     def summary(self) -> str:
         """'2025: chair hai-duong (Hải Dương), deputy vinh-phuc (Vĩnh Phúc)'."""
         deputy = self.deputy
-        named = f"{deputy.id} ({deputy.as_of(self.year)[0]})" if deputy else "—"
-        chair = f"{self.chair.id} ({self.chair.as_of(self.year)[0]})"
+        named = f"{deputy.id} ({deputy.name_in(self.year)})" if deputy else "—"
+        chair = f"{self.chair.id} ({self.chair.name_in(self.year)})"
         return f"{self.year}: chair {chair}, deputy {named}"
 
 
@@ -247,7 +247,7 @@ def history(records: Records) -> list[Term]:
 
     def name(member_id: str | None, year: int) -> str | None:
         member = cluster.member(member_id)
-        return member.as_of(year)[0] if member is not None else None
+        return member.name_in(year) if member is not None else None
 
     out = []
     for year in sorted(records.years):

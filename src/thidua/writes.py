@@ -14,7 +14,8 @@
 - A write that the machine refuses (permissions, a read-only or full disk, a name too long) is a
   plain message that names the file; the old file stays whole and no temporary file is left behind.
   Temporary files are named `.thidua-*.tmp`; one left by a crash (power cut, killed process) is
-  removed by the next command that takes the data folder's lock, and `check` reports it.
+  removed by the next command that takes the data folder's lock, once it is ten minutes old (a
+  write under way is never that old).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ import difflib
 import errno
 import hashlib
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +44,9 @@ TEMPORARY_SUFFIX = ".tmp"
 
 # What thidua reads in a data folder (see thidua.repository), so never a place for --output.
 RECORD_SUFFIXES = frozenset({".yaml", ".yml", ".csv"})
+_YEAR = re.compile(r"\d{4}")
+# A temporary file older than this is a crash's leftover: no write takes so long.
+LEFTOVER_AGE = 600.0
 
 _WHY = {
     errno.EACCES: "permission denied; check the folder's permissions",
@@ -92,12 +98,25 @@ def remove_leftovers(root: Path) -> list[Path]:
     """Remove the temporary files that an interrupted write left in the data folder (call under
     the lock: no other write is under way); the paths removed."""
     removed = []
-    for folder in (root, *(p for p in root.iterdir() if p.is_dir() and not p.is_symlink())):
-        for leftover in folder.glob(f"{TEMPORARY_PREFIX}*{TEMPORARY_SUFFIX}"):
-            if leftover.is_file() and not leftover.is_symlink():
-                leftover.unlink(missing_ok=True)
+    now = time.time()
+    for leftover in leftovers(root):
+        try:
+            if now - leftover.stat().st_mtime > LEFTOVER_AGE:
+                leftover.unlink()
                 removed.append(leftover)
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove: check reports what stays
     return removed
+
+
+def leftovers(root: Path) -> list[Path]:
+    """The temporary files of writes in the data folder and its year folders."""
+    found = []
+    for folder in (root, *(p for p in root.iterdir() if p.is_dir() and not p.is_symlink())):
+        for path in folder.glob(f"{TEMPORARY_PREFIX}*{TEMPORARY_SUFFIX}"):
+            if path.is_file() and not path.is_symlink():
+                found.append(path)
+    return found
 
 
 def inside(root: Path, path: Path) -> bool:
@@ -138,15 +157,26 @@ def _check_output_path(root: Path | None, path: Path) -> None:
         raise WriteRefused(f"{path} is a folder; give a file name, such as {path / 'bao-cao.md'}")
     if path.exists() and not path.is_file():
         raise WriteRefused(f"{path} is not a regular file; give another name")
-    if (
-        root is not None
-        and root.is_dir()
-        and inside(root, path)
-        and path.suffix.lower() in RECORD_SUFFIXES
-    ):
+    if root is None or not root.is_dir() or not inside(root, path):
+        return
+    # Windows drops trailing dots and spaces from names: 'awards.csv.' is awards.csv there
+    name = path.name.rstrip(". ").lower()
+    suffix = Path(name).suffix
+    if suffix in RECORD_SUFFIXES:
         raise WriteRefused(
-            f"{path} is inside the data folder {root}, where {path.suffix} files are records;"
+            f"{path} is inside the data folder {root}, where {suffix} files are records;"
             " write the output elsewhere, or give it another kind of name (.md)"
+        )
+    if name.startswith("readme"):
+        raise WriteRefused(f"{path} is the data folder's own README; give another name")
+
+
+def check_schema_folder(root: Path, folder: Path) -> None:
+    """Refuse to write the schemas into a year folder, where thidua would take them for records."""
+    if root.is_dir() and inside(root, folder) and _YEAR.fullmatch(folder.resolve().name):
+        raise WriteRefused(
+            f"{folder} is a year folder of the records; write the schemas into"
+            f" {root / 'schemas'} (the default) or outside the data folder"
         )
 
 
