@@ -190,7 +190,8 @@ FILE_UNREADABLE = code(
     ERROR,
     "Reading files",
     title="The file cannot be read",
-    doc="The file exists but cannot be read (permissions, a folder with a file's name).",
+    doc="The file exists but cannot be read: permissions, or its name taken by something that is"
+    " not a file (a folder, a FIFO, a device, a socket), which is refused without being opened.",
     fix="As the message says.",
     files=(ANY_FILE,),
     message="the file cannot be read: {reason}",

@@ -7,6 +7,8 @@ Unicode normalisation to NFC so that a name typed on a Mac (NFD) equals the same
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -31,11 +33,39 @@ def unreadable(rel: str, exc: OSError) -> FileProblem:
     return FileProblem(FILE_UNREADABLE.at(Position(rel), reason=reason))
 
 
-def check_size(path: Path, rel: str, limit: int) -> int:
+# What a path that is not a regular file is, in the words of a message. Such a path is refused
+# from its `stat`, never opened: opening a FIFO waits for a writer, a device reads forever.
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def not_a_file(mode: int) -> str | None:
+    """What a path of this `st_mode` is when it is not a regular file ('a folder', …), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def check_kind(path: Path, rel: str) -> os.stat_result:
+    """The `stat` of `path`, which must be a regular file (symbolic links followed)."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise unreadable(rel, exc) from None
+    kind = not_a_file(info.st_mode)
+    if kind is not None:
+        reason = f"{rel} is {kind}, not a file"
+        raise FileProblem(FILE_UNREADABLE.at(Position(rel), reason=reason))
+    return info
+
+
+def check_size(path: Path, rel: str, limit: int) -> int:
+    size = check_kind(path, rel).st_size
     if size == 0:
         raise FileProblem(FILE_EMPTY.at(Position(rel)))
     if size > limit:

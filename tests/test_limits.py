@@ -1,0 +1,93 @@
+"""Hostile input, by class: whatever a stranger's pull request holds, `check` ends, in bounded
+time and memory, with findings at a file, line and column; never a traceback, a hang or a silent
+wrong value. Work is bounded by construction; the tests count it or measure memory, never time."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+from conftest import INDICATORS, findings_of, write_repo
+
+KNOWN_FILES = [
+    "cluster.yaml",
+    "2023/leadership.yaml",
+    "2023/conference.yaml",
+    "2023/pledge.yaml",
+    "2023/indicators.csv",
+    "2023/awards.csv",
+]
+
+
+def _only(root: Path, rel: str) -> list[tuple[str, str]]:
+    return [(f.code, f.message) for f in findings_of(root) if f.position.path == rel]
+
+
+# --- a known file's name taken by something that is not a file ---------------------------------
+
+
+@pytest.mark.parametrize("rel", KNOWN_FILES)
+def test_a_folder_where_a_file_should_be(repo, rel):
+    root = repo({"2023/indicators.csv": INDICATORS} if rel != "2023/indicators.csv" else {})
+    target = root / rel
+    if target.exists():
+        target.unlink()
+    target.mkdir(parents=True)
+    assert _only(root, rel) == [
+        ("file-unreadable", f"the file cannot be read: {rel} is a folder, not a file")
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("rel", KNOWN_FILES)
+def test_a_fifo_is_refused_without_being_opened(repo, rel):
+    """Opening a FIFO for reading waits for a writer: the test would hang if the reader did."""
+    root = repo({})
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    os.mkfifo(target)
+    assert _only(root, rel) == [
+        ("file-unreadable", f"the file cannot be read: {rel} is a FIFO (named pipe), not a file")
+    ]
+
+
+@pytest.mark.parametrize("rel", KNOWN_FILES)
+def test_a_link_to_a_device_is_refused(repo, rel):
+    root = repo({})
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    target.symlink_to("/dev/null")
+    assert _only(root, rel) == [
+        ("file-unreadable", f"the file cannot be read: {rel} is a device, not a file")
+    ]
+
+
+@pytest.mark.parametrize("rel", ["cluster.yaml", "2023/awards.csv"])
+def test_a_socket_is_refused(tmp_path, rel):
+    root = tmp_path / "r"  # a short path: socket paths are limited to about 100 bytes
+    write_repo(root, {})
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(target))
+        assert _only(root, rel) == [
+            ("file-unreadable", f"the file cannot be read: {rel} is a socket, not a file")
+        ]
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("rel", ["cluster.yaml", "2023/leadership.yaml", "2023/awards.csv"])
+def test_a_link_that_leads_nowhere_is_unreadable(repo, rel):
+    root = repo({})
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    target.symlink_to(root / "nowhere")
+    assert [code for code, _ in _only(root, rel)] == ["file-unreadable"]
