@@ -91,3 +91,39 @@ def test_a_link_that_leads_nowhere_is_unreadable(repo, rel):
     target.unlink(missing_ok=True)
     target.symlink_to(root / "nowhere")
     assert [code for code, _ in _only(root, rel)] == ["file-unreadable"]
+
+
+# --- YAML: what a message shows ------------------------------------------------------------------
+
+REFUSED_KEYS = [
+    "year: 2023\nchair: an-giang\n? [a, b]\n: x\n",
+    "year: 2023\nchair: an-giang\n? {a: 1}\n: x\n",
+    "year: 2023\nchair: an-giang\n[a]: x\n[a]: y\n",
+    "year: 2023\nchair: &c an-giang\n*c : x\n",
+]
+
+
+@pytest.mark.parametrize("text", REFUSED_KEYS)
+def test_a_refused_key_is_reported_once_and_no_internal_name_leaks(repo, text):
+    root = repo({"2023/leadership.yaml": text})
+    found = findings_of(root)
+    assert found, text
+    assert all("\x00" not in f.message and "complex-key" not in f.message for f in found)
+    assert "field-unknown" not in {f.code for f in found}
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("!!str", "!!str"),
+        ("!!int", "!!int"),
+        ("!local", "!local"),
+        ("!<tag:x.org,1:y>", "tag:x.org,1:y"),
+    ],
+)
+def test_a_tag_is_named_as_typed(repo, typed, shown):
+    root = repo({"2023/leadership.yaml": f"year: 2023\nchair: {typed} an-giang\n"})
+    messages = [f.message for f in findings_of(root) if f.code == "yaml-tag"]
+    assert messages == [
+        f"tags such as '{shown}' are not allowed; remove it and write a plain value"
+    ]

@@ -117,8 +117,19 @@ class _Frame:
     def __init__(self, container: dict[str, Any] | list[Any], loc: Path_) -> None:
         self.container = container
         self.loc = loc
+        # The key whose value comes next; `_REFUSED` for a key already reported (a list, a mapping
+        # or an alias as a key), whose value is dropped: it has no name to show in a message.
         self.key: str | None = None
         self.key_pos: tuple[int, int] = (0, 0)
+
+
+_REFUSED = "\0refused-key"  # never a key of the data: compared by identity, see `add`
+_YAML_TAGS = "tag:yaml.org,2002:"
+
+
+def typed_tag(tag: str) -> str:
+    """A tag as it is typed: 'tag:yaml.org,2002:str' is written '!!str'."""
+    return "!!" + tag.removeprefix(_YAML_TAGS) if tag.startswith(_YAML_TAGS) else tag
 
 
 def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
@@ -144,6 +155,10 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
             top.container.append(value)
         else:
             assert top.key is not None
+            if top.key is _REFUSED:
+                top.key = None
+                node_loc.append((*top.loc, _REFUSED))
+                return
             loc = (*top.loc, top.key)
             if top.key in top.container:
                 first = doc.keys[loc]
@@ -166,7 +181,7 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
-            findings.append(YAML_TAG.at(Position(rel, *_pos(event.start_mark)), tag=tag))
+            findings.append(YAML_TAG.at(Position(rel, *_pos(event.start_mark)), tag=typed_tag(tag)))
 
     # libyaml's events are told apart by their exact class (the hot loop of every YAML read); their
     # attributes differ by class, which the stubs cannot follow through `type(event) is …`.
@@ -190,9 +205,12 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
                 top = stack[-1] if stack else None
                 container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
                 if top is not None and isinstance(top.container, dict) and top.key is None:
+                    # The list or mapping is the key: read past it, then drop the value after it.
                     findings.append(YAML_COMPLEX_KEY.at(Position(rel, *pos)))
-                    top.key = f"\0complex-key-{pos}"
+                    top.key = _REFUSED
                     top.key_pos = pos
+                    stack.append(_Frame(container, (*top.loc, _REFUSED)))
+                    continue
                 locs: list[Path_] = []
                 add(container, pos, locs)
                 stack.append(_Frame(container, locs[0]))
@@ -203,7 +221,7 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
                 findings.append(YAML_ALIAS.at(Position(rel, *pos), name=event.anchor))
                 top = stack[-1] if stack else None
                 if top is not None and isinstance(top.container, dict) and top.key is None:
-                    top.key = f"\0alias-key-{pos}"
+                    top.key = _REFUSED
                     top.key_pos = pos
                     continue
                 add(None, pos, [])
