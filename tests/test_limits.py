@@ -127,3 +127,24 @@ def test_a_tag_is_named_as_typed(repo, typed, shown):
     assert messages == [
         f"tags such as '{shown}' are not allowed; remove it and write a plain value"
     ]
+
+
+# --- CSV: where a syntax error is reported ------------------------------------------------------
+
+AWARDS_HEAD = "member,award,count,recipient,recipient_kind\n"
+AWARD_ROW = "an-giang,bang-khen,1,Sở Nội vụ,collective\n"
+
+
+@pytest.mark.parametrize(("before", "after"), [(0, 0), (1, 3), (5000, 10), (9000, 9000)])
+def test_an_unterminated_quote_is_reported_where_its_record_starts(repo, before, after):
+    broken = 'bac-lieu,bang-khen,1,"Sở Tài chính,collective\n'
+    text = AWARDS_HEAD + AWARD_ROW * before + broken + AWARD_ROW * after
+    root = repo({"2023/awards.csv": text})
+    found = [(f.code, f.position.line) for f in findings_of(root)]
+    assert found == [("csv-syntax", before + 2)]
+
+
+def test_a_stray_quote_is_reported_at_its_record(repo):
+    text = AWARDS_HEAD + AWARD_ROW + 'bac-lieu,"bang"-khen,1,,collective\n' + AWARD_ROW
+    root = repo({"2023/awards.csv": text})
+    assert [(f.code, f.position.line) for f in findings_of(root)] == [("csv-syntax", 3)]

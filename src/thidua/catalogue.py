@@ -377,7 +377,8 @@ CSV_SYNTAX = code(
     ERROR,
     "CSV",
     title="The CSV cannot be parsed",
-    doc="A quote opened and never closed.",
+    doc="A quote opened and never closed, or a stray quote inside a cell; reported at the line"
+    " where the row with the quote starts.",
     fix='A cell that holds a quote, a separator or a line break must be inside `"…"`, with quotes'
     ' inside it doubled (`""`).',
     files=(CSV_FILES,),

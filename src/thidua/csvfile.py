@@ -125,9 +125,23 @@ class CsvFile:
                     raise encoding_problem(data, exc, self.rel, self._skip) from None
                 raise
             except csv.Error as exc:
-                raise FileProblem(
-                    CSV_SYNTAX.at(Position(self.rel, reader.line_num, 1), problem=exc)
-                ) from None
+                line = self._record_start()
+                raise FileProblem(CSV_SYNTAX.at(Position(self.rel, line, 1), problem=exc)) from None
+
+    def _record_start(self) -> int:
+        """The line where the record that the C reader could not parse starts (a quote that never
+        closes is noticed only at the end of the file): the file is read again up to it."""
+        line = 1
+        with self.path.open("rb") as raw:
+            raw.seek(self._skip)
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            reader = csv.reader(text, delimiter=self.delimiter, strict=True)
+            try:
+                for _ in reader:
+                    line = reader.line_num + 1
+            except csv.Error:
+                pass
+        return line
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """The non-blank rows one at a time, as (line, cells)."""
