@@ -9,7 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import INDICATORS, findings_of, write_repo
+from conftest import CLUSTER, INDICATORS, findings_of, write_repo
 
 KNOWN_FILES = [
     "cluster.yaml",
@@ -148,3 +148,137 @@ def test_a_stray_quote_is_reported_at_its_record(repo):
     text = AWARDS_HEAD + AWARD_ROW + 'bac-lieu,"bang"-khen,1,,collective\n' + AWARD_ROW
     root = repo({"2023/awards.csv": text})
     assert [(f.code, f.position.line) for f in findings_of(root)] == [("csv-syntax", 3)]
+
+
+# --- numbers: ASCII digits only, at most 20 significant digits, wherever a number is read --------
+
+# str.isdigit() is true for each: Decimal(), int() or Pydantic read most of them as a number
+OTHER_DIGITS = ["٣", "３", "۳", "७", "²", "①", "7_0", "7_0.3", "1_000", "٦.٥", "-٣", "１２.５"]
+NOT_DIGITS = ["³⁄₄", "Ⅻ", "٣a", "½"]  # numeric characters, but no number: not a number
+
+
+def _cell_findings(root: Path) -> list[tuple[str, int]]:
+    return [(f.code, f.position.line) for f in findings_of(root)]
+
+
+@pytest.mark.parametrize("text", OTHER_DIGITS)
+def test_other_digits_in_a_figure(repo, text):
+    root = repo({"2023/indicators.csv": f"member,growth,revenue\nan-giang,{text},1\n"})
+    found = [f for f in findings_of(root) if f.code != "indicator-row-missing"]
+    assert [(f.code, f.position.line, f.position.column) for f in found] == [
+        ("number-digits", 2, 10)
+    ]
+    assert found[0].message.startswith("column 'growth': '")
+
+
+@pytest.mark.parametrize("text", [*OTHER_DIGITS, *NOT_DIGITS])
+@pytest.mark.parametrize("rows", [1, 5000])  # one batch, or the fast reader of a full column
+def test_other_digits_in_a_count_are_never_read_as_a_number(repo, text, rows):
+    ledger = AWARDS_HEAD + AWARD_ROW * rows + f"bac-lieu,bang-khen,{text},,collective\n"
+    root = repo({"2023/awards.csv": ledger})
+    found = _cell_findings(root)
+    expected = "number-digits" if text in OTHER_DIGITS else "value-invalid"
+    assert found == [(expected, rows + 2)]
+
+
+@pytest.mark.parametrize("text", ["١٣/٠٣/٢٠٢٤", "٢٠٢٤-٠٣-١٣", "２０２４-03-13", "13/03/２０２４"])
+def test_other_digits_in_a_date(repo, text):
+    ledger = "member,award,decision_date\n" + f"an-giang,bang-khen,{text}\n"
+    root = repo({"2023/awards.csv": ledger})
+    assert _cell_findings(root) == [("value-invalid", 2)]
+    root = repo({"2023/conference.yaml": f"year: 2023\ndate: {text}\nplace: X\n"})
+    assert ("value-invalid", 2) in _cell_findings(root)
+
+
+def _cluster(field: str) -> str:
+    """The test cluster with one field of its first indicator replaced (or added)."""
+    name = field.split(":")[0]
+    lines = [
+        line for line in CLUSTER.splitlines() if line != f"    {name}: " + line[6 + len(name) :]
+    ]
+    text = "\n".join(lines) + "\n"
+    return text.replace("    min: -20\n", f"    min: -20\n    {field}\n", 1)
+
+
+@pytest.mark.parametrize("text", ['"٢٠٢٣"', '"２０２３"', '"2_023"', '"20_23"'])
+def test_other_digits_in_a_yaml_year(repo, text):
+    root = repo({"2023/leadership.yaml": f"year: {text}\nchair: an-giang\n"})
+    found = _cell_findings(root)
+    assert found == [("number-digits", 1)]
+    assert findings_of(root)[0].message.startswith("year: '")
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        'max: "٣٠"',
+        'decimals: "٢"',
+        'national: {"٢٠٢٣": 6.5}',
+        'national: {2023: "６.５"}',
+        'headline: {step: "1_0"}',
+    ],
+)
+def test_other_digits_in_cluster_yaml(repo, field):
+    root = repo({"cluster.yaml": _cluster(field)})
+    assert [code for code, _ in _cell_findings(root)] == ["number-digits"]
+
+
+# 20 significant digits are a number; 21 are refused, however they are written.
+JUST_UNDER = ["12345678901234567890", "1234567890.1234567890", "-0.00012345678901234567890", "1e19"]
+JUST_OVER = ["123456789012345678901", "1234567890.12345678901", "1e20", "1.0E+20", "9" * 5000,
+             "1e999999999999999999", "1." + "0" * 20]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", JUST_UNDER)
+def test_twenty_digits_are_a_number(repo, text):
+    root = repo({"2023/indicators.csv": f"member,growth,revenue\nan-giang,1,{text}\n"})
+    assert "number-precision" not in {code for code, _ in _cell_findings(root)}
+
+
+@pytest.mark.parametrize("text", JUST_OVER)
+def test_more_than_twenty_digits_in_a_figure(repo, text):
+    root = repo({"2023/indicators.csv": f"member,growth,revenue\nan-giang,1,{text}\n"})
+    found = [f for f in findings_of(root) if f.code == "number-precision"]
+    assert [(f.position.line, f.position.column) for f in found] == [(2, 12)]
+    assert len(found[0].message) < 200  # a long cell is cut in the message
+
+
+@pytest.mark.parametrize("text", ["1" * 21, "9" * 5000, "1" + "0" * 20])
+def test_more_than_twenty_digits_in_a_count(repo, text):
+    root = repo({"2023/awards.csv": AWARDS_HEAD + f"an-giang,bang-khen,{text},,collective\n"})
+    assert _cell_findings(root) == [("number-precision", 2)]
+
+
+@pytest.mark.parametrize("text", [*JUST_OVER, "1.e99999999999999999999"])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_more_than_twenty_digits_in_yaml(repo, text, quoted):
+    value = f'"{text}"' if quoted else text
+    root = repo(
+        {"2023/pledge.yaml": f"year: 2023\ncriteria:\n  - content: x\n    points: {value}\n"}
+    )
+    assert _cell_findings(root) == [("number-precision", 4)]
+    root = repo({"cluster.yaml": _cluster(f"max: {value}")})
+    assert [code for code, _ in _only(root, "cluster.yaml")] == ["number-precision"]
+
+
+@pytest.mark.parametrize("text", ["9" * 5000, "1" * 21])
+def test_a_long_plain_number_in_a_text_field_is_text(repo, text):
+    root = repo({"2023/conference.yaml": f"year: 2023\ndate: 2024-01-12\nplace: {text}\n"})
+    assert findings_of(root) == []
+
+
+def test_summarize_reads_twenty_digit_figures(repo):
+    from typer.testing import CliRunner
+
+    from thidua.cli import app
+
+    big = "99999999999999999999"
+    root = repo(
+        {
+            "2023/indicators.csv": f"member,growth,revenue\nan-giang,6.5,{big}\n"
+            f"bac-lieu,7.1,{big}\nca-mau,5.2,{big}\n",
+        }
+    )
+    assert findings_of(root) == []
+    result = CliRunner().invoke(app, ["summarize", "2023", "--data", str(root)])
+    assert result.exit_code == 0, result.output

@@ -333,6 +333,36 @@ NOT_A_COUNT = VALUE_INVALID.variant("'{text}' is not a count; write a whole numb
 NOT_A_DATE = VALUE_INVALID.variant("'{text}' is not a date; write 2024-03-13 or 13/03/2024")
 NOT_ONE_OF = VALUE_INVALID.variant("'{text}' is not one of: {words}")
 
+NUMBER_DIGITS = code(
+    "number-digits",
+    ERROR,
+    "Fields and values",
+    title="A number not written with the digits 0-9",
+    doc="A number written with another script's digits (Arabic-Indic `٣`, full-width `３`,"
+    " superscript `²`, circled `①`) or with underscores (`7_0.3`): many programs read these as"
+    " numbers, and a reviewer reads what the file shows. Refused in every CSV number cell and every"
+    " number of the YAML files.",
+    fix="Type the number with the digits 0-9, a decimal point and an optional minus sign: `70.3`.",
+    files=(YAML_FILES, CSV_FILES),
+    message="'{text}' is not written with the digits 0-9; write numbers with the digits 0-9 and"
+    " a decimal point only, like 6.3 or 235000",
+)
+
+NUMBER_PRECISION = code(
+    "number-precision",
+    ERROR,
+    "Fields and values",
+    title="A number with more than 20 significant digits",
+    doc="A number with more than 20 significant digits, counted as it is written out in full"
+    " (`1e25` has 26): no real figure has so many, and figures are computed with 28 digits, so"
+    " such a number is surely a typo or a paste gone wrong. Refused in every CSV number cell and"
+    " every number of the YAML files.",
+    fix="Correct the number; round it to the digits that are known.",
+    files=(YAML_FILES, CSV_FILES),
+    message="'{text}' has {digits} significant digits, more than the {limit} a number may have;"
+    " check for a typo",
+)
+
 DECIMAL_COMMA = code(
     "decimal-comma",
     ERROR,

@@ -27,7 +27,9 @@ from thidua.catalogue import (
     NOT_A_DATE,
     NOT_A_NUMBER,
     NOT_ONE_OF,
+    NUMBER_DIGITS,
     NUMBER_GROUPING,
+    NUMBER_PRECISION,
     Code,
     Message,
 )
@@ -35,6 +37,7 @@ from thidua.csvfile import CsvFile
 from thidua.findings import Finding, Position
 from thidua.models import Cluster, parse_dmy
 from thidua.names import did_you_mean, fold
+from thidua.numbers import MAX_DIGITS, other_digits, shown, written_digits
 from thidua.textfile import nfc
 
 _Batch = tuple[list[int], list[list[str]]]
@@ -49,8 +52,15 @@ class CellError(ValueError):
         self.fields = fields
 
 
-_DECIMAL_COMMA = re.compile(r"[-+−]?\d+,\d+")
-_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
+_DECIMAL_COMMA = re.compile(r"[-+−]?[0-9]+,[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+
+
+def not_a_number(text: str, usual: Message) -> CellError:
+    """The error for a cell that is not a number: other digits than 0-9 are named as such."""
+    if other_digits(text):
+        return CellError(NUMBER_DIGITS, text=shown(text))
+    return CellError(usual, text=text)
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -58,13 +68,15 @@ def parse_decimal(text: str) -> Decimal:
     clean = text.replace("\u2212", "-")
     if _DECIMAL_COMMA.fullmatch(clean):
         raise CellError(DECIMAL_COMMA, text=text, fixed=clean.replace(",", "."))
+    digits = written_digits(clean)
+    if digits is None:
+        raise not_a_number(text, NOT_A_NUMBER)
+    if digits > MAX_DIGITS:
+        raise CellError(NUMBER_PRECISION, text=shown(text), digits=digits, limit=MAX_DIGITS)
     try:
-        value = Decimal(clean)
-    except InvalidOperation:
+        return Decimal(clean)
+    except InvalidOperation:  # not reached: `written_digits` reads what Decimal reads, and less
         raise CellError(NOT_A_NUMBER, text=text) from None
-    if not value.is_finite():
-        raise CellError(NOT_A_NUMBER, text=text)
-    return value
 
 
 def parse_whole_figure(text: str) -> Decimal:
@@ -77,7 +89,12 @@ def parse_whole_figure(text: str) -> Decimal:
 
 def parse_count(text: str) -> int:
     """A whole number of awards, 1 or more."""
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()):
+        raise not_a_number(text, NOT_A_COUNT)
+    digits = len(text.lstrip("0"))
+    if digits > MAX_DIGITS:
+        raise CellError(NUMBER_PRECISION, text=shown(text), digits=digits, limit=MAX_DIGITS)
+    if int(text) < 1:
         raise CellError(NOT_A_COUNT, text=text)
     return int(text)
 
@@ -85,6 +102,8 @@ def parse_count(text: str) -> int:
 def parse_date(text: str) -> date:
     """A date as 2024-03-13 or 13/03/2024."""
     try:
+        if not text.isascii():
+            raise ValueError(text)
         if len(text) == 10 and text[4] == "-":
             return date.fromisoformat(text)
         value = parse_dmy(text)
@@ -105,6 +124,9 @@ def fast_ids(texts: list[str]) -> list[str | None]:
 
 
 def fast_counts(texts: list[str]) -> list[int | None]:
+    # One join and one scan in C: int() would read '٣' as 3, and digits past the limit are refused.
+    if not "".join(texts).isascii() or len(max(texts, key=len)) > MAX_DIGITS:
+        raise ValueError
     if "" in texts:
         values: list[int | None] = [int(t) if t else None for t in texts]
         digits = all(map(str.isdigit, filter(None, texts)))
@@ -117,6 +139,8 @@ def fast_counts(texts: list[str]) -> list[int | None]:
 
 
 def fast_dates(texts: list[str]) -> list[date | None]:
+    if not "".join(texts).isascii():
+        raise ValueError
     if "" in texts:
         values: list[date | None] = [date.fromisoformat(t) if t else None for t in texts]
         lengths = set(map(len, filter(None, texts)))

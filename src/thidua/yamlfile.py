@@ -34,6 +34,7 @@ from thidua.catalogue import (
     YAML_TAG,
 )
 from thidua.findings import FileProblem, Finding, Position
+from thidua.numbers import MAX_DIGITS, written_digits
 
 try:
     LOADER: type = yaml.CSafeLoader
@@ -57,10 +58,13 @@ def resolve_plain(text: str) -> Any:
         return True
     if text in _FALSE:
         return False
-    if _INT.fullmatch(text):
-        return int(text)
-    if _DECIMAL.fullmatch(text):
-        return Decimal(text)
+    if _INT.fullmatch(text) or _DECIMAL.fullmatch(text):
+        # A number past the digits a number may have stays text, for the models to refuse with
+        # `number-precision`: int() of 5,000 digits raises, Decimal() of 1.e99999999999999999999 too.
+        digits = written_digits(text)
+        if digits is None or digits > MAX_DIGITS:
+            return text
+        return int(text) if _INT.fullmatch(text) else Decimal(text)
     return text
 
 
