@@ -282,3 +282,87 @@ def test_summarize_reads_twenty_digit_figures(repo):
     assert findings_of(root) == []
     result = CliRunner().invoke(app, ["summarize", "2023", "--data", str(root)])
     assert result.exit_code == 0, result.output
+
+
+# --- NUL bytes, anywhere in any text file -------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [0, 1, 200, 5000, 30000])  # the header, the first 8 KiB, far in
+def test_a_nul_byte_anywhere_in_a_csv_file(repo, rows):
+    text = AWARDS_HEAD + AWARD_ROW * rows
+    nul_line = text.count("\n")  # the NUL goes into the last line written so far
+    text = text[:-1] + "\x00x\n" + AWARD_ROW * 3 if rows else "member,aw\x00ard\n"
+    root = repo({"2023/awards.csv": text})
+    found = [(f.code, f.position.line) for f in findings_of(root)]
+    assert found == [("file-binary", max(nul_line, 1))]
+
+
+def test_a_nul_byte_far_into_a_yaml_file(repo):
+    text = "year: 2023\nchair: an-giang\nnote: >\n" + "  Biên bản hội nghị.\n" * 2000
+    text += "  Chữ ký:\x00\n"
+    root = repo({"2023/leadership.yaml": text})
+    found = findings_of(root)
+    assert [(f.code, f.position.line, f.position.column) for f in found] == [
+        ("file-binary", 2004, 10)
+    ]
+
+
+# --- CSV: at most 1,000 cells on a line -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cells", "refused"), [(1000, False), (1001, True)])
+@pytest.mark.parametrize("where", ["header", "row", "last row"])
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_cells_on_a_line_just_under_and_over_the_limit(repo, cells, refused, where, separator):
+    wide = separator.join(["x"] * cells)
+    rows = [AWARDS_HEAD.replace(",", separator), *[AWARD_ROW.replace(",", separator)] * 300]
+    if where == "header":
+        rows[0] = separator.join(["member", "award", *(f"c{i}" for i in range(cells - 2))]) + "\n"
+    else:
+        rows.insert(2 if where == "row" else len(rows), wide + "\n")
+    root = repo({"2023/awards.csv": "".join(rows)})
+    codes = {f.code for f in findings_of(root)}
+    assert ("csv-too-many-columns" in codes) == refused
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_many_short_rows_are_not_taken_for_one_wide_line(repo, newline):
+    """The separators are counted per line, whatever ends the lines."""
+    ledger = (AWARDS_HEAD + AWARD_ROW * 20000).replace("\n", newline)
+    root = repo({"2023/awards.csv": ledger})
+    assert findings_of(root) == []
+
+
+def test_a_header_of_two_million_columns_is_refused_in_bounded_memory(repo):
+    import tracemalloc
+
+    root = repo({"2023/awards.csv": "member," * 2_000_000 + "award\n"})
+    tracemalloc.start()
+    try:
+        found = findings_of(root)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(f.code, f.position.line) for f in found] == [("csv-too-many-columns", 1)]
+    assert peak < 8 * 1024 * 1024  # the file is 16 MB: it is never held, nor its cells
+
+
+def test_the_positions_of_a_wide_header_cost_one_pass(repo, monkeypatch):
+    """Every cell of a 999-column header is unknown: one finding each, their columns worked out
+    in one pass over the header, not one pass per cell."""
+    from thidua import csvfile
+
+    calls: list[int] = []
+    real = csvfile.field_offsets
+
+    def counting(cells: list[str], delimiter: str) -> list[tuple[int, int]]:
+        calls.append(len(cells))
+        return real(cells, delimiter)
+
+    monkeypatch.setattr(csvfile, "field_offsets", counting)
+    header = "member,award," + ",".join(f"c{i}" for i in range(997))
+    root = repo({"2023/awards.csv": header + "\nan-giang,bang-khen\n"})
+    found = findings_of(root)
+    assert len([f for f in found if f.code == "csv-header"]) == 997
+    assert [f.position.column for f in found if f.code == "csv-header"][-1] == len(header) - 3
+    assert sum(calls) <= 2 * 1000

@@ -164,11 +164,17 @@ FILE_BINARY = code(
     ERROR,
     "Reading files",
     title="The file is not text",
-    doc="The file is not text: often an `.xlsx` renamed to `.csv`, or a file saved as UTF-16.",
+    doc="The file is not text: often an `.xlsx` renamed to `.csv`, or a file saved as UTF-16. A"
+    " NUL byte anywhere in a file, however far in, is refused at its line.",
     fix="In Excel, *Save As* → *CSV UTF-8 (Comma delimited)*.",
     files=(ANY_FILE,),
     message="this is not a text file{hint}",
     whole_file=True,
+)
+
+FILE_NUL = FILE_BINARY.variant(
+    "a NUL byte here: a text file has none, so this is not a text file, or it is damaged;"
+    " save it again as 'CSV UTF-8' (or as UTF-8 text)"
 )
 
 FILE_ENCODING = code(
@@ -440,6 +446,21 @@ CSV_ROW_LENGTH = code(
     files=(CSV_FILES,),
     message="this row has {cells} cells but the header has {width};"
     " check for a missing or extra separator",
+)
+
+CSV_TOO_MANY_COLUMNS = code(
+    "csv-too-many-columns",
+    ERROR,
+    "CSV",
+    title="A line with more than 1,000 cells",
+    doc="A line of a CSV file with more than 1,000 cells (more than 999 separators, counting those"
+    " inside quotes): a national cluster's `indicators.csv` has some 165 columns, so such a line is"
+    " a damaged or hostile file. The file is read no further.",
+    fix="Check the file's separators; a cell that holds many commas is a note that belongs in a"
+    " `.md` file.",
+    files=(CSV_FILES,),
+    message="this line has more than {limit} cells (separators '{delimiter}'), more than a CSV"
+    " file of thidua may have; the file is read no further",
 )
 
 # --- cluster.yaml ----------------------------------------------------------------------------

@@ -309,6 +309,7 @@ class Table:
             if c is not None and c.parse is not None
         ]
         for lines, rows in _chain(first, stream):
+            self.file.forget()
             shifted = self._fix_lengths(lines, rows, width)
             values: dict[str, list[Any]] = {}
             for i, column in plan:

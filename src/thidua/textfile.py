@@ -12,7 +12,14 @@ import stat
 import unicodedata
 from pathlib import Path
 
-from thidua.catalogue import FILE_BINARY, FILE_EMPTY, FILE_ENCODING, FILE_TOO_LARGE, FILE_UNREADABLE
+from thidua.catalogue import (
+    FILE_BINARY,
+    FILE_EMPTY,
+    FILE_ENCODING,
+    FILE_NUL,
+    FILE_TOO_LARGE,
+    FILE_UNREADABLE,
+)
 from thidua.findings import FileProblem, Position
 from thidua.legacy import ENCODING_NAMES, guess_encoding
 
@@ -85,7 +92,13 @@ def check_not_binary(head: bytes, rel: str) -> None:
             hint = " (it looks like an old .xls or .doc file: save it as 'CSV UTF-8' instead)"
         elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
             hint = " (it is UTF-16: save it as UTF-8)"
-        raise FileProblem(FILE_BINARY.at(Position(rel), hint=hint))
+        if hint:
+            raise FileProblem(FILE_BINARY.at(Position(rel), hint=hint))
+        at = head.index(b"\x00")
+        line_start = max(head.rfind(b"\n", 0, at), head.rfind(b"\r", 0, at)) + 1
+        line = head.count(b"\n", 0, at) + head.count(b"\r", 0, at) - head.count(b"\r\n", 0, at)
+        column = len(head[line_start:at].decode("utf-8", errors="replace")) + 1
+        raise FileProblem(FILE_NUL.at(Position(rel, line + 1, column)))
 
 
 def encoding_problem(
@@ -117,4 +130,13 @@ def read_text(path: Path, rel: str, limit: int = YAML_LIMIT) -> str:
         text = data[skip:].decode("utf-8")
     except UnicodeDecodeError as exc:
         raise encoding_problem(data, exc, rel, skip) from None
+    if "\x00" in text:  # past the bytes sniffed above: at its line
+        raise FileProblem(FILE_NUL.at(text_position(text, text.index("\x00"), rel)))
     return nfc(text)
+
+
+def text_position(text: str, index: int, rel: str) -> Position:
+    """The line and column of character `index` of a file's text (line breaks as YAML counts them)."""
+    line_start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    line = text.count("\n", 0, index) + text.count("\r", 0, index) - text.count("\r\n", 0, index)
+    return Position(rel, line + 1, index - line_start + 1)
