@@ -366,3 +366,58 @@ def test_the_positions_of_a_wide_header_cost_one_pass(repo, monkeypatch):
     assert len([f for f in found if f.code == "csv-header"]) == 997
     assert [f.position.column for f in found if f.code == "csv-header"][-1] == len(header) - 3
     assert sum(calls) <= 2 * 1000
+
+
+# --- YAML: keys of a mapping, items of a list, keys and values of a file --------------------------
+
+
+def _yaml_codes(text: str) -> list[str]:
+    from thidua.findings import FileProblem
+    from thidua.yamlfile import load_yaml
+
+    try:
+        return [f.code for f in load_yaml(text, "x.yaml")[1]]
+    except FileProblem as exc:
+        return [exc.finding.code]
+
+
+@pytest.mark.parametrize(("keys", "refused"), [(1000, False), (1001, True)])
+@pytest.mark.parametrize("nested", [False, True])
+def test_keys_of_a_mapping_just_under_and_over_the_limit(keys, refused, nested):
+    indent = "  " if nested else ""
+    text = ("a:\n" if nested else "") + "".join(f"{indent}k{i}: {i}\n" for i in range(keys))
+    assert ("yaml-too-large" in _yaml_codes(text)) == refused
+
+
+@pytest.mark.parametrize(("items", "refused"), [(10000, False), (10001, True)])
+@pytest.mark.parametrize("item", ["x", "[]", "{}", "{a: 1}", "[1]"])
+def test_items_of_a_list_just_under_and_over_the_limit(items, refused, item):
+    text = "a:\n" + f"  - {item}\n" * items
+    assert ("yaml-too-large" in _yaml_codes(text)) == refused
+
+
+@pytest.mark.parametrize(("extra", "refused"), [(0, False), (1, True)])
+def test_keys_and_values_of_a_file_just_under_and_over_the_limit(extra, refused):
+    # 1 list + 41 lists of 2,438 items = 100,000 values; one more is one too many
+    text = "".join("- [" + ", ".join(["1"] * 2438) + "]\n" for _ in range(41)) + "- x\n" * extra
+    assert ("yaml-too-large" in _yaml_codes(text)) == refused
+
+
+def test_duplicate_keys_do_not_escape_the_limits():
+    text = "a: 1\n" * 200_000
+    assert _yaml_codes(text)[-1] == "yaml-too-large"
+
+
+def test_a_mapping_of_a_million_keys_stops_early_in_bounded_memory(repo):
+    import tracemalloc
+
+    text = "".join(f"{i:x}:\n" for i in range(1_000_000))  # 7 MB: under the 8 MiB of a YAML file
+    root = repo({"2023/leadership.yaml": text})
+    tracemalloc.start()
+    try:
+        found = findings_of(root)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(f.code, f.position.line) for f in found] == [("yaml-too-large", 1001)]
+    assert peak < 64 * 1024 * 1024  # the text (about 9 MB as bytes and str) and no more

@@ -286,6 +286,21 @@ YAML_TAG = code(
     message="tags such as '{tag}' are not allowed; remove it and write a plain value",
 )
 
+YAML_TOO_LARGE = code(
+    "yaml-too-large",
+    ERROR,
+    "YAML",
+    title="A YAML file with too many keys, items or values",
+    doc="A mapping with more than 1,000 keys, a list with more than 10,000 items, or a file with"
+    " more than 100,000 keys and values in all. A national cluster's `cluster.yaml` has 63 members, some 40"
+    " indicators and a few thousand values; a file past these limits is damaged or hostile, and is"
+    " read no further.",
+    fix="Check the line named: a list or mapping that runs on, often a paste gone wrong.",
+    files=(YAML_FILES,),
+    message="this {what} has more than {limit} {things}, more than a file of thidua may have;"
+    " the file is read no further",
+)
+
 YAML_DOCUMENTS = code(
     "yaml-documents",
     ERROR,

@@ -32,6 +32,7 @@ from thidua.catalogue import (
     YAML_DUPLICATE_KEY,
     YAML_SYNTAX,
     YAML_TAG,
+    YAML_TOO_LARGE,
 )
 from thidua.findings import FileProblem, Finding, Position
 from thidua.numbers import MAX_DIGITS, written_digits
@@ -48,6 +49,17 @@ _FALSE = {"false", "False", "FALSE"}
 _NULL = {"", "~", "null", "Null", "NULL"}
 
 Path_ = tuple[str | int, ...]
+
+# Limits far above any real file, so that a hostile one stops early and costs bounded work: every
+# value of a file gets a position and a Pydantic error of its own (a million unknown keys in one
+# mapping ran for minutes and took gigabytes). The largest model has 18 fields and `national` one
+# key per year (at most 156); a cluster has 63 members; a real cluster.yaml has a few thousand values.
+MAX_KEYS = 1_000  # keys of one mapping
+MAX_ITEMS = 10_000  # items of one list
+MAX_NODES = 100_000  # keys and values of a file: scalars, lists and mappings
+_NODE_EVENTS = frozenset(
+    (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
+)
 
 
 def resolve_plain(text: str) -> Any:
@@ -189,10 +201,26 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
 
     # libyaml's events are told apart by their exact class (the hot loop of every YAML read); their
     # attributes differ by class, which the stubs cannot follow through `type(event) is …`.
+    def too_large(event: Any, what: str, limit: int, things: str) -> FileProblem:
+        position = Position(rel, *_pos(event.start_mark))
+        return FileProblem(YAML_TOO_LARGE.at(position, what=what, limit=limit, things=things))
+
     events: Iterator[Any] = yaml.parse(text, Loader=LOADER)
+    nodes = 0
     try:
         for event in events:
             kind = type(event)
+            if kind in _NODE_EVENTS:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise too_large(event, "file", MAX_NODES, "keys and values")
+                if stack:
+                    parent = stack[-1]
+                    if isinstance(parent.container, list):
+                        if len(parent.container) >= MAX_ITEMS:
+                            raise too_large(event, "list", MAX_ITEMS, "items")
+                    elif parent.key is None and len(parent.container) >= MAX_KEYS:
+                        raise too_large(event, "mapping", MAX_KEYS, "keys")
             if kind is yaml.ScalarEvent:
                 refuse_extras(event)
                 pos = _pos(event.start_mark)
