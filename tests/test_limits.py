@@ -421,3 +421,60 @@ def test_a_mapping_of_a_million_keys_stops_early_in_bounded_memory(repo):
         tracemalloc.stop()
     assert [(f.code, f.position.line) for f in found] == [("yaml-too-large", 1001)]
     assert peak < 64 * 1024 * 1024  # the text (about 9 MB as bytes and str) and no more
+
+
+# --- runs of combining marks, in any text that is normalised ------------------------------------
+
+
+def _marks(n: int) -> str:
+    """`n` combining marks of two alternating classes (above, below): the worst case of sorting."""
+    return ("\u0301\u0323" * n)[:n]
+
+
+def _codes_at(root: Path) -> list[tuple[str, str, int]]:
+    return [(f.code, f.position.path, f.position.line) for f in findings_of(root)]
+
+
+@pytest.mark.parametrize(("n", "refused"), [(2, False), (30, False), (31, True), (300_000, True)])
+def test_marks_in_a_yaml_file(repo, n, refused):
+    root = repo({"2023/leadership.yaml": f"year: 2023\nchair: an-giang\nnote: e{_marks(n)}\n"})
+    codes = _codes_at(root)
+    assert (("text-combining-marks", "2023/leadership.yaml", 3) in codes) == refused
+    assert codes == [] or refused
+
+
+@pytest.mark.parametrize(("n", "refused"), [(30, False), (31, True), (300_000, True)])
+@pytest.mark.parametrize(
+    ("rel", "text"),
+    [
+        ("2023/indicators.csv", "member,growth,revenue,note{m}\nan-giang,6.5,1,\n"),  # header
+        ("2023/indicators.csv", "member,growth,revenue,status\nan-giang,6.5,1,ư{m}\n"),  # enum cell
+        ("2023/awards.csv", "member,award,recipient_kind\nan-giang,bang-khen,tập thể{m}\n"),
+        ("2023/awards.csv", "award,decision_number,scope\nco-thi-dua-chinh-phu,Ủ{m},cluster\n"),
+    ],
+)
+def test_marks_in_a_csv_file(repo, n, refused, rel, text):
+    root = repo({rel: text.format(m=_marks(n))})
+    codes = {code for code, path, _ in _codes_at(root) if path == rel}
+    assert ("text-combining-marks" in codes) == refused
+
+
+def test_a_long_run_of_marks_is_never_normalised(repo, monkeypatch):
+    """Normalisation is quadratic in a run of marks: the run is refused before it is attempted."""
+    import unicodedata
+
+    from thidua import textfile
+
+    longest: list[int] = [0]
+    real = unicodedata.normalize
+
+    def counting(form: str, text: str) -> str:
+        longest[0] = max(longest[0], len(text))
+        return real(form, text)
+
+    monkeypatch.setattr(textfile.unicodedata, "normalize", counting)
+    root = repo(
+        {"2023/leadership.yaml": f"year: 2023\nchair: an-giang\nnote: e{_marks(300_000)}\n"}
+    )
+    assert [code for code, _, _ in _codes_at(root)] == ["text-combining-marks"]
+    assert longest[0] < 1000

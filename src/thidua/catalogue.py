@@ -204,6 +204,21 @@ FILE_UNREADABLE = code(
     whole_file=True,
 )
 
+TEXT_COMBINING_MARKS = code(
+    "text-combining-marks",
+    ERROR,
+    "Reading files",
+    title="More than 30 combining marks in a row",
+    doc="Text with more than 30 combining marks (accents written as separate characters) in a row:"
+    " Vietnamese needs at most two on a letter (`ệ` is `e`, a circumflex and a dot below), and"
+    " Unicode's stream-safe format allows 30. Such a run is damaged or hostile text, and"
+    " normalising it costs time in the square of its length; the file is read no further.",
+    fix="Retype the text named; remove the run of marks.",
+    files=(ANY_FILE,),
+    message="{count} combining marks in a row here, more than the {limit} any text may have;"
+    " retype this text (the file is read no further)",
+)
+
 FILE_UNKNOWN = code(
     "file-unknown",
     WARNING,

@@ -18,15 +18,18 @@ from collections.abc import Iterator
 from itertools import islice, repeat
 from pathlib import Path
 from typing import Any
+from unicodedata import is_normalized
 
 from thidua.catalogue import CSV_SYNTAX, CSV_TOO_MANY_COLUMNS, FILE_EMPTY_CSV, FILE_NUL
 from thidua.findings import FileProblem, Position
 from thidua.textfile import (
     BOM,
     CSV_LIMIT,
+    MarksError,
     check_not_binary,
     check_size,
     encoding_problem,
+    marks_problem,
     nfc,
     unreadable,
 )
@@ -180,7 +183,11 @@ class CsvFile:
                 header = next(reader, None)
                 if header is None:
                     raise FileProblem(FILE_EMPTY_CSV.at(Position(self.rel)))
-                self.header = [nfc(h).strip() for h in header]
+                try:
+                    self.header = [nfc(h).strip() for h in header]
+                except MarksError as exc:
+                    cell = next(i for i, h in enumerate(header) if not is_normalized("NFC", h))
+                    raise marks_problem(exc, self.position(1, cell, header)) from None
                 done = reader.line_num
                 while True:
                     rows = list(islice(reader, size))

@@ -38,7 +38,7 @@ from thidua.findings import Finding, Position
 from thidua.models import Cluster, parse_dmy
 from thidua.names import did_you_mean, fold
 from thidua.numbers import MAX_DIGITS, other_digits, shown, written_digits
-from thidua.textfile import nfc
+from thidua.textfile import MarksError, marks_problem, nfc
 
 _Batch = tuple[list[int], list[list[str]]]
 
@@ -287,7 +287,10 @@ class Table:
         i = self.index.get(column)
         if i is None or i >= len(row.cells):
             return None
-        return parse_text(row.cells[i].strip()) or None
+        try:
+            return parse_text(row.cells[i].strip()) or None
+        except MarksError as exc:  # stops the file: `FileProblem` ends the reading of a ledger
+            raise marks_problem(exc, self.position(row, column)) from None
 
     def rows(self) -> Iterator[Row]:
         """The rows one at a time; every problem becomes a finding in `findings`."""
@@ -376,7 +379,11 @@ class Table:
                 out.append(None)
                 continue
             try:
+                if not text.isascii():
+                    nfc(text)  # a run of marks too long to normalise stops the file
                 out.append(parse(text))
+            except MarksError as exc:
+                raise marks_problem(exc, self.file.position(lines[k], i, rows[k])) from None
             except CellError as exc:
                 self.findings.append(
                     exc.message.at(

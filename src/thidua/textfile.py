@@ -19,6 +19,7 @@ from thidua.catalogue import (
     FILE_NUL,
     FILE_TOO_LARGE,
     FILE_UNREADABLE,
+    TEXT_COMBINING_MARKS,
 )
 from thidua.findings import FileProblem, Position
 from thidua.legacy import ENCODING_NAMES, guess_encoding
@@ -30,9 +31,45 @@ CSV_LIMIT = 2048 * MiB
 _SNIFF = 8192
 
 
+# At most 30 combining marks in a row, as Unicode's stream-safe text format (UAX #15) allows:
+# Vietnamese needs at most two on a letter (ệ: e, circumflex, dot below). Normalisation sorts a run
+# of marks by their classes, in time the square of its length: a cell of a few hundred kB of
+# alternating marks took minutes.
+MAX_MARKS = 30
+_RUN = b"\x01" * (MAX_MARKS + 1)
+
+
+class MarksError(ValueError):
+    """Text with a run of more than `MAX_MARKS` combining marks, starting at `index`; `count`
+    marks long."""
+
+    def __init__(self, index: int, count: int) -> None:
+        super().__init__(index)
+        self.index = index
+        self.count = count
+
+
+def check_marks(text: str) -> None:
+    """Raise `MarksError` if `text` has a run of more than `MAX_MARKS` combining marks: linear,
+    each character's class looked up by one `map` in C."""
+    marks = bytes(map(bool, map(unicodedata.combining, text)))
+    at = marks.find(_RUN)
+    if at >= 0:
+        end = marks.find(b"\x00", at)
+        raise MarksError(at, (len(marks) if end < 0 else end) - at)
+
+
 def nfc(text: str) -> str:
-    """Text in NFC; the check is cheap where (as almost always) it is NFC already."""
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    """Text in NFC; the check is cheap where (as almost always) it is NFC already. Text that is not
+    is first checked for a run of marks too long to normalise (`MarksError`)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    check_marks(text)
+    return unicodedata.normalize("NFC", text)
+
+
+def marks_problem(exc: MarksError, position: Position) -> FileProblem:
+    return FileProblem(TEXT_COMBINING_MARKS.at(position, count=f"{exc.count:,}", limit=MAX_MARKS))
 
 
 def unreadable(rel: str, exc: OSError) -> FileProblem:
@@ -132,7 +169,10 @@ def read_text(path: Path, rel: str, limit: int = YAML_LIMIT) -> str:
         raise encoding_problem(data, exc, rel, skip) from None
     if "\x00" in text:  # past the bytes sniffed above: at its line
         raise FileProblem(FILE_NUL.at(text_position(text, text.index("\x00"), rel)))
-    return nfc(text)
+    try:
+        return nfc(text)
+    except MarksError as exc:
+        raise marks_problem(exc, text_position(text, exc.index, rel)) from None
 
 
 def text_position(text: str, index: int, rel: str) -> Position:
