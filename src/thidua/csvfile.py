@@ -48,11 +48,10 @@ _NEEDS_QUOTES = frozenset('",;\r\n')
 class _Breach(Exception):
     """A CSV file's bytes break a rule at `offset`: a NUL byte, or a line with too many cells."""
 
-    def __init__(self, message: Any, offset: int, line: int, **fields: Any) -> None:
+    def __init__(self, message: Any, offset: int, **fields: Any) -> None:
         super().__init__(offset)
         self.message = message
         self.offset = offset
-        self.line = line
         self.fields = fields
 
 
@@ -68,7 +67,6 @@ class _Guarded(io.BufferedReader):
         self._delimiter = delimiter.encode()
         self._carry = 0  # separators on the line the bytes so far end in
         self._offset = 0
-        self._lines = 0  # line feeds so far
 
     def read1(self, size: int = -1, /) -> bytes:
         return self._check(super().read1(size))
@@ -82,8 +80,7 @@ class _Guarded(io.BufferedReader):
 
     def _check(self, chunk: bytes) -> bytes:
         if b"\x00" in chunk:
-            at = chunk.index(b"\x00")
-            raise _Breach(FILE_NUL, self._offset + at, self._lines + chunk.count(b"\n", 0, at) + 1)
+            raise _Breach(FILE_NUL, self._offset + chunk.index(b"\x00"))
         delimiter = self._delimiter
         if self._carry + chunk.count(delimiter) >= MAX_COLUMNS:
             lines = (chunk.replace(b"\r", b"\n") if b"\r" in chunk else chunk).split(b"\n")
@@ -92,20 +89,19 @@ class _Guarded(io.BufferedReader):
             if max(counts) >= MAX_COLUMNS:
                 k = next(k for k, n in enumerate(counts) if n >= MAX_COLUMNS)
                 at = sum(map(len, lines[:k])) + k
-                line = self._lines + chunk.count(b"\n", 0, at) + 1
                 raise _Breach(
                     CSV_TOO_MANY_COLUMNS,
                     self._offset + at,
-                    line,
                     limit=MAX_COLUMNS,
                     delimiter=self._delimiter.decode(),
                 )
             self._carry = counts[-1]
         else:
-            last = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+            last = chunk.rfind(b"\n")
+            if last < 0:
+                last = chunk.rfind(b"\r")
             self._carry = chunk.count(delimiter, last + 1) + (self._carry if last < 0 else 0)
         self._offset += len(chunk)
-        self._lines += chunk.count(b"\n")
         return chunk
 
 
@@ -218,19 +214,27 @@ class CsvFile:
                 line = self._record_start()
                 raise FileProblem(CSV_SYNTAX.at(Position(self.rel, line, 1), problem=exc)) from None
             except _Breach as breach:
-                position = Position(self.rel, breach.line, self._column(breach.offset))
+                position = self._where(breach.offset)
                 raise FileProblem(breach.message.at(position, **breach.fields)) from None
 
-    def _column(self, offset: int) -> int:
-        """The column of the byte at `offset` (its line read back, up to a megabyte of it)."""
-        start = max(self._skip, offset - 1024 * 1024)
+    def _where(self, offset: int) -> Position:
+        """The line and column of the byte at `offset`, the file read again up to it (only for a
+        file that is refused: the guard keeps no count on the way)."""
+        line, tail, crlf = 1, b"", False
         with self.path.open("rb") as raw:
-            raw.seek(start)
-            data = raw.read(offset - start)
-        cut = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
-        if cut == 0 and start > self._skip:
-            return 1  # the line is longer than what was read back
-        return len(data[cut:].decode("utf-8", errors="replace")) + 1
+            raw.seek(self._skip)
+            left = offset - self._skip
+            while left > 0:
+                chunk = raw.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                left -= len(chunk)
+                line += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+                line -= crlf and chunk.startswith(b"\n")  # a CRLF split between two chunks
+                crlf = chunk.endswith(b"\r")
+                cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r")) + 1
+                tail = chunk[cut:] if cut else (tail + chunk)[-(1 << 20) :]
+        return Position(self.rel, line, len(tail.decode("utf-8", errors="replace")) + 1)
 
     def _record_start(self) -> int:
         """The line where the record that the C reader could not parse starts (a quote that never

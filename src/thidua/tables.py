@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from thidua.catalogue import (
     CELL_MISSING,
@@ -123,17 +123,24 @@ def fast_ids(texts: list[str]) -> list[str | None]:
     return [t or None for t in texts] if "" in texts else texts  # type: ignore[return-value]
 
 
+_TOO_MANY_DIGITS = 10**MAX_DIGITS
+
+
 def fast_counts(texts: list[str]) -> list[int | None]:
-    # One join and one scan in C: int() would read '٣' as 3, and digits past the limit are refused.
-    if not "".join(texts).isascii() or len(max(texts, key=len)) > MAX_DIGITS:
+    # int() reads '٣' as 3: one join and one scan in C keep to ASCII. Past the digits a number may
+    # have, the cell-by-cell reader says so (int() itself refuses 4,300 digits and more).
+    if not "".join(texts).isascii():
         raise ValueError
     if "" in texts:
         values: list[int | None] = [int(t) if t else None for t in texts]
         digits = all(map(str.isdigit, filter(None, texts)))
+        largest = max(filter(None, values), default=0)
     else:
-        values = list(map(int, texts))
+        whole = list(map(int, texts))
         digits = all(map(str.isdigit, texts))
-    if not digits or 0 in values:
+        largest = max(whole, default=0)
+        values = cast("list[int | None]", whole)
+    if not digits or 0 in values or largest >= _TOO_MANY_DIGITS:
         raise ValueError
     return values
 
