@@ -164,11 +164,17 @@ FILE_BINARY = code(
     ERROR,
     "Reading files",
     title="The file is not text",
-    doc="The file is not text: often an `.xlsx` renamed to `.csv`, or a file saved as UTF-16.",
+    doc="The file is not text: often an `.xlsx` renamed to `.csv`, or a file saved as UTF-16. A"
+    " NUL byte anywhere in a file, however far in, is refused at its line.",
     fix="In Excel, *Save As* → *CSV UTF-8 (Comma delimited)*.",
     files=(ANY_FILE,),
     message="this is not a text file{hint}",
     whole_file=True,
+)
+
+FILE_NUL = FILE_BINARY.variant(
+    "a NUL byte here: a text file has none, so this is not a text file, or it is damaged;"
+    " save it again as 'CSV UTF-8' (or as UTF-8 text)"
 )
 
 FILE_ENCODING = code(
@@ -190,11 +196,27 @@ FILE_UNREADABLE = code(
     ERROR,
     "Reading files",
     title="The file cannot be read",
-    doc="The file exists but cannot be read (permissions, a folder with a file's name).",
+    doc="The file exists but cannot be read: permissions, or its name taken by something that is"
+    " not a file (a folder, a FIFO, a device, a socket), which is refused without being opened.",
     fix="As the message says.",
     files=(ANY_FILE,),
     message="the file cannot be read: {reason}",
     whole_file=True,
+)
+
+TEXT_COMBINING_MARKS = code(
+    "text-combining-marks",
+    ERROR,
+    "Reading files",
+    title="More than 30 combining marks in a row",
+    doc="Text with more than 30 combining marks (accents written as separate characters) in a row:"
+    " Vietnamese needs at most two on a letter (`ệ` is `e`, a circumflex and a dot below), and"
+    " Unicode's stream-safe format allows 30. Such a run is damaged or hostile text, and"
+    " normalising it costs time in the square of its length; the file is read no further.",
+    fix="Retype the text named; remove the run of marks.",
+    files=(ANY_FILE,),
+    message="{count} combining marks in a row here, more than the {limit} any text may have;"
+    " retype this text (the file is read no further)",
 )
 
 FILE_UNKNOWN = code(
@@ -279,6 +301,21 @@ YAML_TAG = code(
     message="tags such as '{tag}' are not allowed; remove it and write a plain value",
 )
 
+YAML_TOO_LARGE = code(
+    "yaml-too-large",
+    ERROR,
+    "YAML",
+    title="A YAML file with too many keys, items or values",
+    doc="A mapping with more than 1,000 keys, a list with more than 10,000 items, or a file with"
+    " more than 100,000 keys and values in all. A national cluster's `cluster.yaml` has 63 members, some 40"
+    " indicators and a few thousand values; a file past these limits is damaged or hostile, and is"
+    " read no further.",
+    fix="Check the line named: a list or mapping that runs on, often a paste gone wrong.",
+    files=(YAML_FILES,),
+    message="this {what} has more than {limit} {things}, more than a file of thidua may have;"
+    " the file is read no further",
+)
+
 YAML_DOCUMENTS = code(
     "yaml-documents",
     ERROR,
@@ -332,6 +369,36 @@ NOT_A_COUNT = VALUE_INVALID.variant("'{text}' is not a count; write a whole numb
 NOT_A_DATE = VALUE_INVALID.variant("'{text}' is not a date; write 2024-03-13 or 13/03/2024")
 NOT_ONE_OF = VALUE_INVALID.variant("'{text}' is not one of: {words}")
 
+NUMBER_DIGITS = code(
+    "number-digits",
+    ERROR,
+    "Fields and values",
+    title="A number not written with the digits 0-9",
+    doc="A number written with another script's digits (Arabic-Indic `٣`, full-width `３`,"
+    " superscript `²`, circled `①`) or with underscores (`7_0.3`): many programs read these as"
+    " numbers, and a reviewer reads what the file shows. Refused in every CSV number cell and every"
+    " number of the YAML files.",
+    fix="Type the number with the digits 0-9, a decimal point and an optional minus sign: `70.3`.",
+    files=(YAML_FILES, CSV_FILES),
+    message="'{text}' is not written with the digits 0-9; write numbers with the digits 0-9 and"
+    " a decimal point only, like 6.3 or 235000",
+)
+
+NUMBER_PRECISION = code(
+    "number-precision",
+    ERROR,
+    "Fields and values",
+    title="A number with more than 20 significant digits",
+    doc="A number with more than 20 significant digits, counted as it is written out in full"
+    " (`1e25` has 26): no real figure has so many, and figures are computed with 28 digits, so"
+    " such a number is surely a typo or a paste gone wrong. Refused in every CSV number cell and"
+    " every number of the YAML files.",
+    fix="Correct the number; round it to the digits that are known.",
+    files=(YAML_FILES, CSV_FILES),
+    message="'{text}' has {digits} significant digits, more than the {limit} a number may have;"
+    " check for a typo",
+)
+
 DECIMAL_COMMA = code(
     "decimal-comma",
     ERROR,
@@ -376,7 +443,8 @@ CSV_SYNTAX = code(
     ERROR,
     "CSV",
     title="The CSV cannot be parsed",
-    doc="A quote opened and never closed.",
+    doc="A quote opened and never closed, or a stray quote inside a cell; reported at the line"
+    " where the row with the quote starts.",
     fix='A cell that holds a quote, a separator or a line break must be inside `"…"`, with quotes'
     ' inside it doubled (`""`).',
     files=(CSV_FILES,),
@@ -408,6 +476,21 @@ CSV_ROW_LENGTH = code(
     files=(CSV_FILES,),
     message="this row has {cells} cells but the header has {width};"
     " check for a missing or extra separator",
+)
+
+CSV_TOO_MANY_COLUMNS = code(
+    "csv-too-many-columns",
+    ERROR,
+    "CSV",
+    title="A line with more than 1,000 cells",
+    doc="A line of a CSV file with more than 1,000 cells (more than 999 separators, counting those"
+    " inside quotes): a national cluster's `indicators.csv` has some 165 columns, so such a line is"
+    " a damaged or hostile file. The file is read no further.",
+    fix="Check the file's separators; a cell that holds many commas is a note that belongs in a"
+    " `.md` file.",
+    files=(CSV_FILES,),
+    message="this line has more than {limit} cells (separators '{delimiter}'), more than a CSV"
+    " file of thidua may have; the file is read no further",
 )
 
 # --- cluster.yaml ----------------------------------------------------------------------------

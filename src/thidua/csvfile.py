@@ -15,24 +15,94 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
+from typing import Any
+from unicodedata import is_normalized
 
-from thidua.catalogue import CSV_SYNTAX, FILE_EMPTY_CSV
+from thidua.catalogue import CSV_SYNTAX, CSV_TOO_MANY_COLUMNS, FILE_EMPTY_CSV, FILE_NUL
 from thidua.findings import FileProblem, Position
 from thidua.textfile import (
     BOM,
     CSV_LIMIT,
+    MarksError,
     check_not_binary,
     check_size,
     encoding_problem,
+    marks_problem,
     nfc,
     unreadable,
 )
 
 csv.field_size_limit(1024 * 1024)
 
+# At most 1,000 cells on a line of a CSV file. A national cluster has 63 members and some 40
+# indicators of up to four columns each (figure, status, source, plan): about 165 columns; a
+# ledger has 11. A line of more is damaged or hostile, and the C reader would build a list of every
+# cell of it: a 2 GiB line of commas is two billion cells.
+MAX_COLUMNS = 1000
+
 _NEEDS_QUOTES = frozenset('",;\r\n')
+
+
+class _Breach(Exception):
+    """A CSV file's bytes break a rule at `offset`: a NUL byte, or a line with too many cells."""
+
+    def __init__(self, message: Any, offset: int, **fields: Any) -> None:
+        super().__init__(offset)
+        self.message = message
+        self.offset = offset
+        self.fields = fields
+
+
+class _Guarded(io.BufferedReader):
+    """A CSV file's bytes as the text layer reads them, checked a buffer at a time with C-level
+    scans before the C reader parses them: no NUL byte anywhere, and no line with more than
+    `MAX_COLUMNS` cells (separators are counted on each physical line, quoted or not, so that a
+    row is bounded before the C reader builds it). The work is one count per buffer where the
+    buffer holds fewer separators than the limit, else one split and one count per line."""
+
+    def __init__(self, raw: Any, delimiter: str) -> None:
+        super().__init__(raw, buffer_size=1 << 16)
+        self._delimiter = delimiter.encode()
+        self._carry = 0  # separators on the line the bytes so far end in
+        self._offset = 0
+
+    def read1(self, size: int = -1, /) -> bytes:
+        return self._check(super().read1(size))
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        return self._check(super().read(size))
+
+    def seek(self, target: int, whence: int = 0, /) -> int:
+        self._offset = super().seek(target, whence)
+        return self._offset
+
+    def _check(self, chunk: bytes) -> bytes:
+        if b"\x00" in chunk:
+            raise _Breach(FILE_NUL, self._offset + chunk.index(b"\x00"))
+        delimiter = self._delimiter
+        if self._carry + chunk.count(delimiter) >= MAX_COLUMNS:
+            lines = (chunk.replace(b"\r", b"\n") if b"\r" in chunk else chunk).split(b"\n")
+            counts = list(map(bytes.count, lines, repeat(delimiter)))
+            counts[0] += self._carry
+            if max(counts) >= MAX_COLUMNS:
+                k = next(k for k, n in enumerate(counts) if n >= MAX_COLUMNS)
+                at = sum(map(len, lines[:k])) + k
+                raise _Breach(
+                    CSV_TOO_MANY_COLUMNS,
+                    self._offset + at,
+                    limit=MAX_COLUMNS,
+                    delimiter=self._delimiter.decode(),
+                )
+            self._carry = counts[-1]
+        else:
+            last = chunk.rfind(b"\n")
+            if last < 0:
+                last = chunk.rfind(b"\r")
+            self._carry = chunk.count(delimiter, last + 1) + (self._carry if last < 0 else 0)
+        self._offset += len(chunk)
+        return chunk
 
 
 def _breaks(cell: str) -> int:
@@ -52,8 +122,15 @@ def _starts(rows: list[list[str]], done: int) -> list[int]:
 def field_offset(cells: list[str], index: int, delimiter: str) -> tuple[int, int]:
     """(line offset, 1-based column) of cell `index` of a row, counting the quotes a cell needs
     (a cell that holds the separator, a quote or a line break) the way spreadsheets write them."""
+    return field_offsets(cells[:index], delimiter)[-1]
+
+
+def field_offsets(cells: list[str], delimiter: str) -> list[tuple[int, int]]:
+    """`field_offset` of every cell of a row and of the end of the row, in one pass (a finding per
+    cell of a wide header must not cost a pass per cell)."""
     line, col = 0, 1
-    for cell in cells[:index]:
+    out = [(line, col)]
+    for cell in cells:
         quoted = delimiter in cell or not _NEEDS_QUOTES.isdisjoint(cell)
         text = f'"{cell.replace(chr(34), chr(34) * 2)}"' if quoted else cell
         breaks = text.count("\n")
@@ -63,7 +140,8 @@ def field_offset(cells: list[str], index: int, delimiter: str) -> tuple[int, int
         else:
             col += len(text)
         col += 1  # the separator
-    return line, col
+        out.append((line, col))
+    return out
 
 
 class CsvFile:
@@ -83,13 +161,17 @@ class CsvFile:
         first_line = head[self._skip :].split(b"\n", 1)[0]
         self.delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
         self.header: list[str] = []
+        # The offsets of the cells of rows that findings are about, computed once per row: a
+        # row's findings then cost one pass over it, not one per finding. Rows are known by
+        # identity while their batch is alive; `forget` is called for each new batch.
+        self._offsets: dict[int, tuple[list[str], list[tuple[int, int]]]] = {}
 
     def batches(self, size: int = 4096) -> Iterator[tuple[list[int], list[list[str]]]]:
         """The header is read first (into `header`), then the non-blank rows come in batches of
         (line numbers, rows). The C reader takes a batch at a time; line numbers are worked out
         from the lines it has read, which needs a look inside the cells only when a batch holds a
         cell with a line break."""
-        with self.path.open("rb") as raw:
+        with self.path.open("rb", buffering=0) as plain, _Guarded(plain, self.delimiter) as raw:
             raw.seek(self._skip)
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             reader = csv.reader(text, delimiter=self.delimiter, strict=True)
@@ -97,7 +179,11 @@ class CsvFile:
                 header = next(reader, None)
                 if header is None:
                     raise FileProblem(FILE_EMPTY_CSV.at(Position(self.rel)))
-                self.header = [nfc(h).strip() for h in header]
+                try:
+                    self.header = [nfc(h).strip() for h in header]
+                except MarksError as exc:
+                    cell = next(i for i, h in enumerate(header) if not is_normalized("NFC", h))
+                    raise marks_problem(exc, self.position(1, cell, header)) from None
                 done = reader.line_num
                 while True:
                     rows = list(islice(reader, size))
@@ -125,9 +211,45 @@ class CsvFile:
                     raise encoding_problem(data, exc, self.rel, self._skip) from None
                 raise
             except csv.Error as exc:
-                raise FileProblem(
-                    CSV_SYNTAX.at(Position(self.rel, reader.line_num, 1), problem=exc)
-                ) from None
+                line = self._record_start()
+                raise FileProblem(CSV_SYNTAX.at(Position(self.rel, line, 1), problem=exc)) from None
+            except _Breach as breach:
+                position = self._where(breach.offset)
+                raise FileProblem(breach.message.at(position, **breach.fields)) from None
+
+    def _where(self, offset: int) -> Position:
+        """The line and column of the byte at `offset`, the file read again up to it (only for a
+        file that is refused: the guard keeps no count on the way)."""
+        line, tail, crlf = 1, b"", False
+        with self.path.open("rb") as raw:
+            raw.seek(self._skip)
+            left = offset - self._skip
+            while left > 0:
+                chunk = raw.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                left -= len(chunk)
+                line += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+                line -= crlf and chunk.startswith(b"\n")  # a CRLF split between two chunks
+                crlf = chunk.endswith(b"\r")
+                cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r")) + 1
+                tail = chunk[cut:] if cut else (tail + chunk)[-(1 << 20) :]
+        return Position(self.rel, line, len(tail.decode("utf-8", errors="replace")) + 1)
+
+    def _record_start(self) -> int:
+        """The line where the record that the C reader could not parse starts (a quote that never
+        closes is noticed only at the end of the file): the file is read again up to it."""
+        line = 1
+        with self.path.open("rb") as raw:
+            raw.seek(self._skip)
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            reader = csv.reader(text, delimiter=self.delimiter, strict=True)
+            try:
+                for _ in reader:
+                    line = reader.line_num + 1
+            except csv.Error:
+                pass
+        return line
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """The non-blank rows one at a time, as (line, cells)."""
@@ -136,5 +258,13 @@ class CsvFile:
 
     def position(self, line: int, index: int, cells: list[str]) -> Position:
         """Where cell `index` of the row starting at `line` stands."""
-        dl, col = field_offset(cells, index, self.delimiter)
+        known = self._offsets.get(id(cells))
+        if known is None or known[0] is not cells:
+            known = (cells, field_offsets(cells, self.delimiter))
+            self._offsets[id(cells)] = known
+        dl, col = known[1][min(index, len(cells))]
         return Position(self.rel, line + dl, col)
+
+    def forget(self) -> None:
+        """Drop the offsets of the rows of the last batch."""
+        self._offsets.clear()

@@ -23,10 +23,13 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from thidua.numbers import MAX_DIGITS, decimal_digits, other_digits, shown, written_digits
 
 FORMAT_VERSION = 1
 
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 def parse_dmy(value: Any) -> Any:
@@ -56,7 +59,34 @@ Date = Annotated[
     ),
 ]
 FIRST_YEAR, LAST_YEAR = 1945, 2100  # the years a record may name
-YearNumber = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+
+
+def check_number(value: Any) -> Any:
+    """A number of a YAML file as `thidua.numbers` says numbers are written: Pydantic's lax mode
+    would read the text '٣' or '7_0.3' as a number. The error types are the catalogue's
+    `number-digits` and `number-precision` (see `thidua.validation`); anything else that is not a
+    number is left to the field's own validation and its usual message."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        digits = written_digits(text)
+        if digits is None:
+            if other_digits(text):
+                raise PydanticCustomError("number_digits", "other digits", {"text": shown(text)})
+            return value
+    else:
+        text = str(value)
+        digits = decimal_digits(value)
+    if digits > MAX_DIGITS:
+        context = {"text": shown(text), "digits": digits, "limit": MAX_DIGITS}
+        raise PydanticCustomError("number_precision", "too many digits", context)
+    return value
+
+
+# The check comes last, so that it runs first and the constraints stay in the JSON Schema.
+Number = Annotated[Decimal, BeforeValidator(check_number)]
+YearNumber = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(check_number)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[
     str,
@@ -192,8 +222,8 @@ class Headline(Record):
     (`below`: "gần", "khoảng").
     """
 
-    step: Annotated[Decimal, Field(gt=0)] = Decimal(1)
-    decimals: Annotated[int, Field(ge=0, le=6)] | None = Field(
+    step: Annotated[Decimal, Field(gt=0), BeforeValidator(check_number)] = Decimal(1)
+    decimals: Annotated[int, Field(ge=0, le=6), BeforeValidator(check_number)] | None = Field(
         None, description="Digits after the decimal mark in the sentence (default: the step's)"
     )
     rounding: Rounding = Rounding.HALF_UP
@@ -223,14 +253,14 @@ class Indicator(Record):
     weight: ColumnId | None = Field(None, description="weighted_mean: the indicator weighing it")
     numerator: ColumnId | None = Field(None, description="share: the part")
     denominator: ColumnId | None = Field(None, description="share: the whole")
-    decimals: Annotated[int, Field(ge=0, le=6)] = 0
-    min: Decimal | None = Field(None, description="Lowest plausible value of a member's figure")
-    max: Decimal | None = Field(None, description="Highest plausible value of a member's figure")
+    decimals: Annotated[int, Field(ge=0, le=6), BeforeValidator(check_number)] = 0
+    min: Number | None = Field(None, description="Lowest plausible value of a member's figure")
+    max: Number | None = Field(None, description="Highest plausible value of a member's figure")
     plan: Text | None = Field(
         None, description="What the plan column is called (kế hoạch, dự toán); enables <id>.plan"
     )
     plan_en: Text | None = None
-    national: dict[YearNumber, Decimal] = Field(
+    national: dict[YearNumber, Number] = Field(
         {}, description="The national figure by year, to compare the cluster's with"
     )
     headline: Headline | None = None
@@ -393,7 +423,7 @@ class Criterion(Record):
     """One item of the pledge (chỉ tiêu, nội dung thi đua) and its maximum points."""
 
     content: Text
-    points: Annotated[Decimal, Field(ge=0)] | None = None
+    points: Annotated[Decimal, Field(ge=0), BeforeValidator(check_number)] | None = None
     group: Text | None = None
 
 

@@ -164,7 +164,7 @@ def load(
     files = 0
     cluster: Loaded[Cluster] | None = None
     cluster_path = root / "cluster.yaml"
-    if not cluster_path.is_file():
+    if not _present(cluster_path):
         findings.append(CLUSTER_MISSING.at(Position("cluster.yaml"), root=root))
     else:
         files += 1
@@ -195,6 +195,13 @@ def load(
     if cluster is None:
         return Reading(None, findings, files)
     return Reading(Records(root, cluster.model, cluster.doc, read, folders), findings, files)
+
+
+def _present(path: Path) -> bool:
+    """Whether a known file's name is taken, by anything: a folder, a FIFO or a device there is
+    refused by the reader (from its `stat`, without opening it), not skipped as if absent. A
+    symbolic link that leads nowhere is there too, and is reported as unreadable."""
+    return os.path.lexists(path)
 
 
 def _jobs(todo: list[tuple[Path, bool]]) -> int:
@@ -261,14 +268,14 @@ def _load_year(
             )
         )
     for name in YEAR_YAML:
-        files += (folder / name).is_file()
+        files += _present(folder / name)
     year.leadership = _year_record(folder, "leadership.yaml", Leadership, findings)
     year.conference = _year_record(folder, "conference.yaml", Conference, findings)
     year.pledge = _year_record(folder, "pledge.yaml", Pledge, findings)
     if cluster is None:
         return year, findings, files  # the CSV columns come from cluster.yaml
     path = folder / "indicators.csv"
-    if path.is_file():
+    if _present(path):
         files += 1
         table = _table(path, f"{folder.name}/indicators.csv", indicator_columns(cluster))
         if isinstance(table, Finding):
@@ -279,7 +286,7 @@ def _load_year(
             if rows is not None and table.header_ok:
                 year.indicators, year.indicator_table = rows, table
     path = folder / "awards.csv"
-    if ledger and path.is_file():
+    if ledger and _present(path):
         files += 1
         year.awards_file = f"{folder.name}/awards.csv"
         table = _table(path, year.awards_file, AWARD_COLUMNS)
@@ -298,7 +305,7 @@ def _year_record(
 ) -> Loaded[Y] | None:
     """A YAML record of a year folder, if it is there and valid; its year must be the folder's."""
     path = folder / name
-    if not path.is_file():
+    if not _present(path):
         return None
     loaded, found = load_record(path, f"{folder.name}/{name}", model)
     findings += found

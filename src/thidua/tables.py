@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from thidua.catalogue import (
     CELL_MISSING,
@@ -27,7 +27,9 @@ from thidua.catalogue import (
     NOT_A_DATE,
     NOT_A_NUMBER,
     NOT_ONE_OF,
+    NUMBER_DIGITS,
     NUMBER_GROUPING,
+    NUMBER_PRECISION,
     Code,
     Message,
 )
@@ -35,7 +37,8 @@ from thidua.csvfile import CsvFile
 from thidua.findings import Finding, Position
 from thidua.models import Cluster, parse_dmy
 from thidua.names import did_you_mean, fold
-from thidua.textfile import nfc
+from thidua.numbers import MAX_DIGITS, other_digits, shown, written_digits
+from thidua.textfile import MarksError, marks_problem, nfc
 
 _Batch = tuple[list[int], list[list[str]]]
 
@@ -49,8 +52,15 @@ class CellError(ValueError):
         self.fields = fields
 
 
-_DECIMAL_COMMA = re.compile(r"[-+−]?\d+,\d+")
-_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
+_DECIMAL_COMMA = re.compile(r"[-+−]?[0-9]+,[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+
+
+def not_a_number(text: str, usual: Message) -> CellError:
+    """The error for a cell that is not a number: other digits than 0-9 are named as such."""
+    if other_digits(text):
+        return CellError(NUMBER_DIGITS, text=shown(text))
+    return CellError(usual, text=text)
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -58,13 +68,15 @@ def parse_decimal(text: str) -> Decimal:
     clean = text.replace("\u2212", "-")
     if _DECIMAL_COMMA.fullmatch(clean):
         raise CellError(DECIMAL_COMMA, text=text, fixed=clean.replace(",", "."))
+    digits = written_digits(clean)
+    if digits is None:
+        raise not_a_number(text, NOT_A_NUMBER)
+    if digits > MAX_DIGITS:
+        raise CellError(NUMBER_PRECISION, text=shown(text), digits=digits, limit=MAX_DIGITS)
     try:
-        value = Decimal(clean)
-    except InvalidOperation:
+        return Decimal(clean)
+    except InvalidOperation:  # not reached: `written_digits` reads what Decimal reads, and less
         raise CellError(NOT_A_NUMBER, text=text) from None
-    if not value.is_finite():
-        raise CellError(NOT_A_NUMBER, text=text)
-    return value
 
 
 def parse_whole_figure(text: str) -> Decimal:
@@ -77,7 +89,12 @@ def parse_whole_figure(text: str) -> Decimal:
 
 def parse_count(text: str) -> int:
     """A whole number of awards, 1 or more."""
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()):
+        raise not_a_number(text, NOT_A_COUNT)
+    digits = len(text.lstrip("0"))
+    if digits > MAX_DIGITS:
+        raise CellError(NUMBER_PRECISION, text=shown(text), digits=digits, limit=MAX_DIGITS)
+    if int(text) < 1:
         raise CellError(NOT_A_COUNT, text=text)
     return int(text)
 
@@ -85,6 +102,8 @@ def parse_count(text: str) -> int:
 def parse_date(text: str) -> date:
     """A date as 2024-03-13 or 13/03/2024."""
     try:
+        if not text.isascii():
+            raise ValueError(text)
         if len(text) == 10 and text[4] == "-":
             return date.fromisoformat(text)
         value = parse_dmy(text)
@@ -104,19 +123,31 @@ def fast_ids(texts: list[str]) -> list[str | None]:
     return [t or None for t in texts] if "" in texts else texts  # type: ignore[return-value]
 
 
+_TOO_MANY_DIGITS = 10**MAX_DIGITS
+
+
 def fast_counts(texts: list[str]) -> list[int | None]:
+    # int() reads '٣' as 3: one join and one scan in C keep to ASCII. Past the digits a number may
+    # have, the cell-by-cell reader says so (int() itself refuses 4,300 digits and more).
+    if not "".join(texts).isascii():
+        raise ValueError
     if "" in texts:
         values: list[int | None] = [int(t) if t else None for t in texts]
         digits = all(map(str.isdigit, filter(None, texts)))
+        largest = max(filter(None, values), default=0)
     else:
-        values = list(map(int, texts))
+        whole = list(map(int, texts))
         digits = all(map(str.isdigit, texts))
-    if not digits or 0 in values:
+        largest = max(whole, default=0)
+        values = cast("list[int | None]", whole)
+    if not digits or 0 in values or largest >= _TOO_MANY_DIGITS:
         raise ValueError
     return values
 
 
 def fast_dates(texts: list[str]) -> list[date | None]:
+    if not "".join(texts).isascii():
+        raise ValueError
     if "" in texts:
         values: list[date | None] = [date.fromisoformat(t) if t else None for t in texts]
         lengths = set(map(len, filter(None, texts)))
@@ -271,7 +302,10 @@ class Table:
         i = self.index.get(column)
         if i is None or i >= len(row.cells):
             return None
-        return parse_text(row.cells[i].strip()) or None
+        try:
+            return parse_text(row.cells[i].strip()) or None
+        except MarksError as exc:  # stops the file: `FileProblem` ends the reading of a ledger
+            raise marks_problem(exc, self.position(row, column)) from None
 
     def rows(self) -> Iterator[Row]:
         """The rows one at a time; every problem becomes a finding in `findings`."""
@@ -293,6 +327,7 @@ class Table:
             if c is not None and c.parse is not None
         ]
         for lines, rows in _chain(first, stream):
+            self.file.forget()
             shifted = self._fix_lengths(lines, rows, width)
             values: dict[str, list[Any]] = {}
             for i, column in plan:
@@ -360,7 +395,11 @@ class Table:
                 out.append(None)
                 continue
             try:
+                if not text.isascii():
+                    nfc(text)  # a run of marks too long to normalise stops the file
                 out.append(parse(text))
+            except MarksError as exc:
+                raise marks_problem(exc, self.file.position(lines[k], i, rows[k])) from None
             except CellError as exc:
                 self.findings.append(
                     exc.message.at(

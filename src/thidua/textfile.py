@@ -7,10 +7,20 @@ Unicode normalisation to NFC so that a name typed on a Mac (NFD) equals the same
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
 from pathlib import Path
 
-from thidua.catalogue import FILE_BINARY, FILE_EMPTY, FILE_ENCODING, FILE_TOO_LARGE, FILE_UNREADABLE
+from thidua.catalogue import (
+    FILE_BINARY,
+    FILE_EMPTY,
+    FILE_ENCODING,
+    FILE_NUL,
+    FILE_TOO_LARGE,
+    FILE_UNREADABLE,
+    TEXT_COMBINING_MARKS,
+)
 from thidua.findings import FileProblem, Position
 from thidua.legacy import ENCODING_NAMES, guess_encoding
 
@@ -21,9 +31,45 @@ CSV_LIMIT = 2048 * MiB
 _SNIFF = 8192
 
 
+# At most 30 combining marks in a row, as Unicode's stream-safe text format (UAX #15) allows:
+# Vietnamese needs at most two on a letter (ệ: e, circumflex, dot below). Normalisation sorts a run
+# of marks by their classes, in time the square of its length: a cell of a few hundred kB of
+# alternating marks took minutes.
+MAX_MARKS = 30
+_RUN = b"\x01" * (MAX_MARKS + 1)
+
+
+class MarksError(ValueError):
+    """Text with a run of more than `MAX_MARKS` combining marks, starting at `index`; `count`
+    marks long."""
+
+    def __init__(self, index: int, count: int) -> None:
+        super().__init__(index)
+        self.index = index
+        self.count = count
+
+
+def check_marks(text: str) -> None:
+    """Raise `MarksError` if `text` has a run of more than `MAX_MARKS` combining marks: linear,
+    each character's class looked up by one `map` in C."""
+    marks = bytes(map(bool, map(unicodedata.combining, text)))
+    at = marks.find(_RUN)
+    if at >= 0:
+        end = marks.find(b"\x00", at)
+        raise MarksError(at, (len(marks) if end < 0 else end) - at)
+
+
 def nfc(text: str) -> str:
-    """Text in NFC; the check is cheap where (as almost always) it is NFC already."""
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    """Text in NFC; the check is cheap where (as almost always) it is NFC already. Text that is not
+    is first checked for a run of marks too long to normalise (`MarksError`)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    check_marks(text)
+    return unicodedata.normalize("NFC", text)
+
+
+def marks_problem(exc: MarksError, position: Position) -> FileProblem:
+    return FileProblem(TEXT_COMBINING_MARKS.at(position, count=f"{exc.count:,}", limit=MAX_MARKS))
 
 
 def unreadable(rel: str, exc: OSError) -> FileProblem:
@@ -31,11 +77,39 @@ def unreadable(rel: str, exc: OSError) -> FileProblem:
     return FileProblem(FILE_UNREADABLE.at(Position(rel), reason=reason))
 
 
-def check_size(path: Path, rel: str, limit: int) -> int:
+# What a path that is not a regular file is, in the words of a message. Such a path is refused
+# from its `stat`, never opened: opening a FIFO waits for a writer, a device reads forever.
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def not_a_file(mode: int) -> str | None:
+    """What a path of this `st_mode` is when it is not a regular file ('a folder', …), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def check_kind(path: Path, rel: str) -> os.stat_result:
+    """The `stat` of `path`, which must be a regular file (symbolic links followed)."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise unreadable(rel, exc) from None
+    kind = not_a_file(info.st_mode)
+    if kind is not None:
+        reason = f"{rel} is {kind}, not a file"
+        raise FileProblem(FILE_UNREADABLE.at(Position(rel), reason=reason))
+    return info
+
+
+def check_size(path: Path, rel: str, limit: int) -> int:
+    size = check_kind(path, rel).st_size
     if size == 0:
         raise FileProblem(FILE_EMPTY.at(Position(rel)))
     if size > limit:
@@ -55,7 +129,13 @@ def check_not_binary(head: bytes, rel: str) -> None:
             hint = " (it looks like an old .xls or .doc file: save it as 'CSV UTF-8' instead)"
         elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
             hint = " (it is UTF-16: save it as UTF-8)"
-        raise FileProblem(FILE_BINARY.at(Position(rel), hint=hint))
+        if hint:
+            raise FileProblem(FILE_BINARY.at(Position(rel), hint=hint))
+        at = head.index(b"\x00")
+        line_start = max(head.rfind(b"\n", 0, at), head.rfind(b"\r", 0, at)) + 1
+        line = head.count(b"\n", 0, at) + head.count(b"\r", 0, at) - head.count(b"\r\n", 0, at)
+        column = len(head[line_start:at].decode("utf-8", errors="replace")) + 1
+        raise FileProblem(FILE_NUL.at(Position(rel, line + 1, column)))
 
 
 def encoding_problem(
@@ -87,4 +167,16 @@ def read_text(path: Path, rel: str, limit: int = YAML_LIMIT) -> str:
         text = data[skip:].decode("utf-8")
     except UnicodeDecodeError as exc:
         raise encoding_problem(data, exc, rel, skip) from None
-    return nfc(text)
+    if "\x00" in text:  # past the bytes sniffed above: at its line
+        raise FileProblem(FILE_NUL.at(text_position(text, text.index("\x00"), rel)))
+    try:
+        return nfc(text)
+    except MarksError as exc:
+        raise marks_problem(exc, text_position(text, exc.index, rel)) from None
+
+
+def text_position(text: str, index: int, rel: str) -> Position:
+    """The line and column of character `index` of a file's text (line breaks as YAML counts them)."""
+    line_start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    line = text.count("\n", 0, index) + text.count("\r", 0, index) - text.count("\r\n", 0, index)
+    return Position(rel, line + 1, index - line_start + 1)

@@ -8,7 +8,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from thidua.catalogue import FIELD_MISSING, FIELD_UNKNOWN, VALUE_INVALID, Message
+from thidua.catalogue import (
+    FIELD_MISSING,
+    FIELD_UNKNOWN,
+    NUMBER_DIGITS,
+    NUMBER_PRECISION,
+    VALUE_INVALID,
+    Message,
+)
 from thidua.findings import Finding
 from thidua.names import did_you_mean, odd_characters
 from thidua.yamlfile import YamlDocument
@@ -48,12 +55,20 @@ def _where(loc: tuple[Any, ...]) -> str:
     return out
 
 
+# Errors raised by the models' own validators with a catalogue code of their own (the numbers of
+# `thidua.models.check_number`): their context holds the message's fields.
+_OWN_CODES = {"number_digits": NUMBER_DIGITS.message, "number_precision": NUMBER_PRECISION.message}
+
+
 def _describe(err: ErrorDetails, model: type[BaseModel]) -> tuple[Message, dict[str, Any]]:
-    """The catalogue message for one Pydantic error, and its fields."""
+    """The catalogue message for one Pydantic error, and its fields (`context` names the field
+    for a message that does not)."""
     kind = err["type"]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     name = _where(loc) or "the file"
     value = err.get("input")
+    if kind in _OWN_CODES:
+        return _OWN_CODES[kind], {"context": f"{name}: ", **err.get("ctx", {})}
     if kind == "missing":
         return FIELD_MISSING.message, {"name": loc[-1]}
     if kind == "extra_forbidden":

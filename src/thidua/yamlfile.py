@@ -32,8 +32,10 @@ from thidua.catalogue import (
     YAML_DUPLICATE_KEY,
     YAML_SYNTAX,
     YAML_TAG,
+    YAML_TOO_LARGE,
 )
 from thidua.findings import FileProblem, Finding, Position
+from thidua.numbers import MAX_DIGITS, written_digits
 
 try:
     LOADER: type = yaml.CSafeLoader
@@ -48,6 +50,17 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 
 Path_ = tuple[str | int, ...]
 
+# Limits far above any real file, so that a hostile one stops early and costs bounded work: every
+# value of a file gets a position and a Pydantic error of its own (a million unknown keys in one
+# mapping ran for minutes and took gigabytes). The largest model has 18 fields and `national` one
+# key per year (at most 156); a cluster has 63 members; a real cluster.yaml has a few thousand values.
+MAX_KEYS = 1_000  # keys of one mapping
+MAX_ITEMS = 10_000  # items of one list
+MAX_NODES = 100_000  # keys and values of a file: scalars, lists and mappings
+_NODE_EVENTS = frozenset(
+    (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
+)
+
 
 def resolve_plain(text: str) -> Any:
     """The value of a plain (unquoted) scalar, by the rules in the module docstring."""
@@ -57,10 +70,13 @@ def resolve_plain(text: str) -> Any:
         return True
     if text in _FALSE:
         return False
-    if _INT.fullmatch(text):
-        return int(text)
-    if _DECIMAL.fullmatch(text):
-        return Decimal(text)
+    if _INT.fullmatch(text) or _DECIMAL.fullmatch(text):
+        # A number past the digits a number may have stays text, for the models to refuse with
+        # `number-precision`: int() of 5,000 digits raises, Decimal() of 1.e99999999999999999999 too.
+        digits = written_digits(text)
+        if digits is None or digits > MAX_DIGITS:
+            return text
+        return int(text) if _INT.fullmatch(text) else Decimal(text)
     return text
 
 
@@ -117,8 +133,19 @@ class _Frame:
     def __init__(self, container: dict[str, Any] | list[Any], loc: Path_) -> None:
         self.container = container
         self.loc = loc
+        # The key whose value comes next; `_REFUSED` for a key already reported (a list, a mapping
+        # or an alias as a key), whose value is dropped: it has no name to show in a message.
         self.key: str | None = None
         self.key_pos: tuple[int, int] = (0, 0)
+
+
+_REFUSED = "\0refused-key"  # never a key of the data: compared by identity, see `add`
+_YAML_TAGS = "tag:yaml.org,2002:"
+
+
+def typed_tag(tag: str) -> str:
+    """A tag as it is typed: 'tag:yaml.org,2002:str' is written '!!str'."""
+    return "!!" + tag.removeprefix(_YAML_TAGS) if tag.startswith(_YAML_TAGS) else tag
 
 
 def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
@@ -144,6 +171,10 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
             top.container.append(value)
         else:
             assert top.key is not None
+            if top.key is _REFUSED:
+                top.key = None
+                node_loc.append((*top.loc, _REFUSED))
+                return
             loc = (*top.loc, top.key)
             if top.key in top.container:
                 first = doc.keys[loc]
@@ -166,14 +197,30 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
-            findings.append(YAML_TAG.at(Position(rel, *_pos(event.start_mark)), tag=tag))
+            findings.append(YAML_TAG.at(Position(rel, *_pos(event.start_mark)), tag=typed_tag(tag)))
 
     # libyaml's events are told apart by their exact class (the hot loop of every YAML read); their
     # attributes differ by class, which the stubs cannot follow through `type(event) is …`.
+    def too_large(event: Any, what: str, limit: int, things: str) -> FileProblem:
+        position = Position(rel, *_pos(event.start_mark))
+        return FileProblem(YAML_TOO_LARGE.at(position, what=what, limit=limit, things=things))
+
     events: Iterator[Any] = yaml.parse(text, Loader=LOADER)
+    nodes = 0
     try:
         for event in events:
             kind = type(event)
+            if kind in _NODE_EVENTS:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise too_large(event, "file", MAX_NODES, "keys and values")
+                if stack:
+                    parent = stack[-1]
+                    if isinstance(parent.container, list):
+                        if len(parent.container) >= MAX_ITEMS:
+                            raise too_large(event, "list", MAX_ITEMS, "items")
+                    elif parent.key is None and len(parent.container) >= MAX_KEYS:
+                        raise too_large(event, "mapping", MAX_KEYS, "keys")
             if kind is yaml.ScalarEvent:
                 refuse_extras(event)
                 pos = _pos(event.start_mark)
@@ -190,9 +237,12 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
                 top = stack[-1] if stack else None
                 container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
                 if top is not None and isinstance(top.container, dict) and top.key is None:
+                    # The list or mapping is the key: read past it, then drop the value after it.
                     findings.append(YAML_COMPLEX_KEY.at(Position(rel, *pos)))
-                    top.key = f"\0complex-key-{pos}"
+                    top.key = _REFUSED
                     top.key_pos = pos
+                    stack.append(_Frame(container, (*top.loc, _REFUSED)))
+                    continue
                 locs: list[Path_] = []
                 add(container, pos, locs)
                 stack.append(_Frame(container, locs[0]))
@@ -203,7 +253,7 @@ def load_yaml(text: str, rel: str) -> tuple[YamlDocument, list[Finding]]:
                 findings.append(YAML_ALIAS.at(Position(rel, *pos), name=event.anchor))
                 top = stack[-1] if stack else None
                 if top is not None and isinstance(top.container, dict) and top.key is None:
-                    top.key = f"\0alias-key-{pos}"
+                    top.key = _REFUSED
                     top.key_pos = pos
                     continue
                 add(None, pos, [])
