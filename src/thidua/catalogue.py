@@ -365,6 +365,10 @@ VALUE_INVALID = code(
     message="{where}: {problem}",
 )
 NOT_A_NUMBER = VALUE_INVALID.variant("'{text}' is not a number; write it like 6.3 or 235000")
+SCIENTIFIC = VALUE_INVALID.variant(
+    "'{text}' is in scientific notation, as Excel shows a number too long for its column, and"
+    " digits may have been lost; format the column as Number and write the figure in full"
+)
 NOT_A_COUNT = VALUE_INVALID.variant("'{text}' is not a count; write a whole number such as 1 or 18")
 NOT_A_DATE = VALUE_INVALID.variant("'{text}' is not a date; write 2024-03-13 or 13/03/2024")
 NOT_ONE_OF = VALUE_INVALID.variant("'{text}' is not one of: {words}")
@@ -416,8 +420,10 @@ NUMBER_GROUPING = code(
     ERROR,
     "Fields and values",
     title="A thousands dot in a whole figure",
-    doc="A dot followed by groups of three digits, in an indicator shown without decimals: almost"
-    " surely a thousands separator, and reading `55.632` as 55,632 would be a thousandfold error.",
+    doc="Dots between groups of three digits: `1.234.567` anywhere, or `55.632` in an indicator"
+    " that counts whole things (`decimals: 0`): almost surely thousands separators, and reading"
+    " `55.632` as 55,632 would be a thousandfold error. The same rule reads a figure and its plan"
+    " cell (`<id>.plan`); where the indicator has decimals, `6.150` is a figure.",
     fix="`55632`. If a fraction is really meant, give the indicator `decimals` in `cluster.yaml`.",
     files=(INDICATORS,),
     message="'{text}' looks like {fixed} written with a thousands dot; write"

@@ -384,9 +384,13 @@ def check_indicator_figures(context: Context, year: YearRecords) -> Iterator[Fin
         if column is None or column not in table.index:
             continue  # indicator-column-missing says so
         fig = figure_of(year, ind, active)
-        without_weight = [m for m in fig.reported if ind.weight and m.weight is None]
+        weight = ind.weight or ""
+        without_weight = [  # an unreadable weight has its own finding
+            m
+            for m in fig.reported
+            if ind.weight and m.weight is None and not table.raw(row_of[m.member], weight)
+        ]
         for m in without_weight:
-            weight = ind.weight or ""
             yield WEIGHT_MISSING.at(
                 table.position(row_of[m.member], weight), member=m.member, id=ind.id, weight=weight
             )

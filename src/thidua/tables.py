@@ -30,6 +30,7 @@ from thidua.catalogue import (
     NUMBER_DIGITS,
     NUMBER_GROUPING,
     NUMBER_PRECISION,
+    SCIENTIFIC,
     Code,
     Message,
 )
@@ -79,12 +80,30 @@ def parse_decimal(text: str) -> Decimal:
         raise CellError(NOT_A_NUMBER, text=text) from None
 
 
-def parse_whole_figure(text: str) -> Decimal:
-    """A figure of an indicator shown without decimals, where '55.632' is almost surely 55632
-    written with a Vietnamese thousands dot, and taking it as 55.632 would be off a thousandfold."""
-    if _GROUPED.fullmatch(text.strip()):
-        raise CellError(NUMBER_GROUPING, text=text, fixed=text.replace(".", ""))
-    return parse_decimal(text)
+def looks_grouped(text: str, decimals: int) -> bool:
+    """Whether `text` reads as a whole number with Vietnamese thousands dots: '1.234.567' always
+    (it is no decimal number), '55.632' where the indicator counts whole things (`decimals: 0`).
+    Where it has decimals, '7.125' is a figure given more exactly than the tables show it."""
+    if not _GROUPED.fullmatch(text):
+        return False
+    return text.count(".") > 1 or decimals == 0
+
+
+@dataclass(frozen=True, slots=True)
+class FigureParser:
+    """The parser of every number column of an indicator (its figure, its plan): a number with a
+    decimal point, refusing decimal commas, thousands dots and scientific notation alike, so that a
+    plan cell is read by the same rules as a figure."""
+
+    decimals: int
+
+    def __call__(self, text: str) -> Decimal:
+        clean = text.strip()
+        if looks_grouped(clean, self.decimals):
+            raise CellError(NUMBER_GROUPING, text=text, fixed=clean.replace(".", ""))
+        if "e" in clean or "E" in clean:
+            raise CellError(SCIENTIFIC, text=shown(text))
+        return parse_decimal(text)
 
 
 def parse_count(text: str) -> int:
@@ -456,17 +475,15 @@ def indicator_columns(cluster: Cluster) -> dict[str, Column]:
         if not ind.is_column:
             continue
         columns += [
-            Column(
-                ind.id,
-                parse_whole_figure if ind.decimals == 0 else parse_decimal,
-                description=f"{ind.label} ({ind.unit})",
-            ),
+            Column(ind.id, FigureParser(ind.decimals), description=f"{ind.label} ({ind.unit})"),
             Column(f"{ind.id}.status", parse_status),
             Column(f"{ind.id}.source"),
             Column(f"{ind.id}.basis", description="the price basis or method of the figure"),
         ]
         if ind.plan:
-            columns.append(Column(f"{ind.id}.plan", parse_decimal, description=ind.plan))
+            columns.append(
+                Column(f"{ind.id}.plan", FigureParser(ind.decimals), description=ind.plan)
+            )
     return {c.name: c for c in columns}
 
 
