@@ -315,3 +315,53 @@ def test_the_cli_refuses_hostile_templates_without_running_them(tmp_path, monkey
         assert result.stderr.startswith(f"thidua: {path}"), result.stderr
         assert SECRET not in result.output and "Traceback" not in result.stderr
         assert not canary.exists()
+
+
+# --- the child process: what the sandbox's own checks cannot see -----------------------------
+
+# two lists made the same way, each holding the one before twice: comparing them looks at 2**60
+# pairs in one step of C, which no step count or clock check inside the template can interrupt
+EXPONENTIAL_COMPARE = (
+    "{% set ns = namespace(a=[1], b=[1]) %}"
+    "{% for i in range(60) %}{% set ns.a = [ns.a, ns.a] %}{% set ns.b = [ns.b, ns.b] %}{% endfor %}"
+    "{{ ns.a == ns.b }}"
+)
+
+
+def test_a_users_template_renders_in_its_own_process(folder, data):
+    from thidua.rendering import render_user
+
+    (folder / "t.j2").write_text("{{ s.year }} {{ s.figures[2].headline.value|number }}\n")
+    assert render_user(folder / "t.j2", "vi", data) == "2023 235.000\n"
+
+
+def test_a_template_that_runs_on_is_stopped_by_the_clock(folder, data, monkeypatch):
+    from thidua import rendering
+
+    monkeypatch.setattr(rendering, "TIMEOUT_SECONDS", 3.0)
+    (folder / "t.j2").write_text(EXPONENTIAL_COMPARE, encoding="utf-8")
+    with pytest.raises(rendering.TemplateProblem) as caught:
+        rendering.render_user(folder / "t.j2", "vi", data)
+    assert str(caught.value) == (
+        f"{folder / 't.j2'}: the template went over a limit: it ran for more than 3 s and was"
+        " stopped"
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="no address-space limit here")
+def test_a_template_that_fills_memory_is_stopped_by_the_system(folder, data, monkeypatch):
+    """Memory the in-process check does not see in time (below its 512 MB): the child's address
+    space is the bound. Each text is within the limits; together they are 200 MB."""
+    from thidua import rendering
+
+    monkeypatch.setattr(rendering, "CHILD_MEMORY_BYTES", 64 * 2**20)
+    (folder / "t.j2").write_text(
+        "{% set ns = namespace(l=[]) %}{% for i in range(2000) %}"
+        "{% set ns.l = ns.l + [('x' * 100000) ~ i] %}{% endfor %}{{ ns.l|length }}",
+        encoding="utf-8",
+    )
+    with pytest.raises(rendering.TemplateProblem) as caught:
+        rendering.render_user(folder / "t.j2", "vi", data)
+    assert "the template went over a limit" in str(caught.value) or "MemoryError" in str(
+        caught.value
+    )

@@ -11,6 +11,7 @@ and dates the way the document's language writes them.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import time
@@ -46,6 +47,10 @@ MAX_STEPS = 1_000_000  # work of one rendering: loop turns, calls, filters, oper
 MAX_DEPTH = 50  # calls inside calls: macros, caller(), recursive loops
 CPU_SECONDS = 10.0  # processor time of one rendering
 MEMORY_BYTES = 512 * 2**20  # memory one rendering may add
+# a user's template renders in a process of its own, which these bound from outside
+TIMEOUT_SECONDS = 30.0  # wall-clock time, start-up included (everywhere, Windows too)
+CHILD_CPU_SECONDS = 20  # processor time (RLIMIT_CPU, where there is one)
+CHILD_MEMORY_BYTES = 2**30  # address space beyond what the process holds at start (RLIMIT_AS)
 
 STR_METHODS = frozenset({"startswith", "endswith", "lower", "upper", "strip"})
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
@@ -776,21 +781,110 @@ def render_shipped(name: str, lang: str, context: Mapping[str, Any]) -> str:
     return environment(lang, TEMPLATES).render_document(name, data)
 
 
-def render_user(template: Path, lang: str, context: Mapping[str, Any]) -> str:
+def render_user(
+    template: Path, lang: str, context: Mapping[str, Any], *, isolate: bool = True
+) -> str:
     """A user's template, in the sandbox, given `context` as template data (see `freeze`): any
     failure, and any limit exceeded, becomes a `TemplateProblem` that names the template's file
-    and line."""
+    and line. With `isolate` (the default) it renders in a process of its own, stopped after
+    TIMEOUT_SECONDS and, where the system allows, held to CHILD_CPU_SECONDS of processor time and
+    CHILD_MEMORY_BYTES of memory: the last resort for what the sandbox's own checks cannot see."""
     if not template.is_file():
         raise TemplateProblem(f"the template {template} does not exist")
     data = freeze(context)
     assert isinstance(data, FrozenDict)
-    env = environment(lang, template.parent, template.name)
+    if not isolate:
+        return _render_user(str(template), lang, data)
+    return _render_in_child(str(template), lang, data)
+
+
+def _render_user(template: str, lang: str, data: FrozenDict) -> str:
+    path = Path(template)
+    env = environment(lang, path.parent, path.name)
     try:
-        return env.render_document(template.name, data)
+        return env.render_document(path.name, data)
     except Exception as exc:
-        raise TemplateProblem(_message(exc, template, env.loader_of_folder.loaded)) from None
-    except RecursionError:  # a RuntimeError, but said plainly
-        raise
+        raise TemplateProblem(_message(exc, path, env.loader_of_folder.loaded)) from None
+
+
+_CHILD = (
+    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer);"
+    " from thidua.rendering import _child_main; _child_main()"
+)
+
+
+def _render_in_child(template: str, lang: str, data: FrozenDict) -> str:
+    """`_render_user` in a new Python process, waited for at most TIMEOUT_SECONDS. The process is
+    started afresh, as on Windows (nothing is inherited but what is sent on its input), and
+    answers in JSON: were the template ever to take the child over, what it sends back is text,
+    never a pickle the parent would run."""
+    import json
+    import pickle
+    import subprocess
+
+    sent = pickle.dumps(list(sys.path)) + pickle.dumps(
+        (template, lang, data, (CHILD_CPU_SECONDS, CHILD_MEMORY_BYTES))
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD],
+            input=sent,
+            capture_output=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise TemplateProblem(
+            f"{template}: the template went over a limit: it ran for more than"
+            f" {TIMEOUT_SECONDS:g} s and was stopped"
+        ) from None
+    try:
+        answer = json.loads(done.stdout)
+        status, text = str(answer["status"]), str(answer["text"])
+    except (ValueError, KeyError, TypeError):  # the system stopped the child: no answer
+        raise TemplateProblem(
+            f"{template}: the template went over a limit: it was stopped after using more than"
+            f" {CHILD_CPU_SECONDS} s of processor time or {CHILD_MEMORY_BYTES // 2**20} MB of"
+            f" memory (exit code {done.returncode})"
+        ) from None
+    if status != "ok":
+        raise TemplateProblem(text)
+    return text
+
+
+def _child_main() -> None:
+    """The child process: its limits first, then the rendering; the text or the problem is
+    written out as JSON. Nothing escapes it as an exception."""
+    import json
+    import pickle
+
+    template, lang, data, limits = pickle.load(sys.stdin.buffer)
+    _limit_process(*limits)
+    try:
+        answer = {"status": "ok", "text": _render_user(template, lang, data)}
+    except TemplateProblem as exc:
+        answer = {"status": "problem", "text": str(exc)}
+    except BaseException as exc:  # MemoryError outside the template, …
+        answer = {
+            "status": "problem",
+            "text": f"{template}: the template failed: {type(exc).__name__}",
+        }
+    sys.stdout.write(json.dumps(answer))
+
+
+def _limit_process(cpu_seconds: int, memory: int) -> None:
+    """Processor time and address space for this process, where the system has them (not on
+    Windows, where the parent's timeout alone bounds the child)."""
+    if sys.platform == "win32":
+        return
+    import resource
+
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    with contextlib.suppress(ValueError, OSError):  # Linux; elsewhere no statm, no memory limit
+        pages = Path("/proc/self/statm").read_text(encoding="ascii").split()[0]
+        start = int(pages) * resource.getpagesize()
+        resource.setrlimit(resource.RLIMIT_AS, (start + memory, start + memory))
 
 
 def _message(exc: BaseException, template: Path, files: set[str]) -> str:
