@@ -72,3 +72,26 @@ def test_rounding_is_half_up_and_close(value, decimals):
     assert abs(rounded - value) <= step / 2
     if abs(rounded - value) == step / 2:
         assert abs(rounded) > abs(value)  # ties go away from zero
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("- item", "\\- item"),
+        ("+ item", "\\+ item"),
+        ("1. item", "1\\. item"),
+        ("12) item", "12\\) item"),
+        ("---", "\\---"),
+        ("=== x", "\\=== x"),
+        ("~~~", "\\~\\~\\~"),
+        ("x\r\n# y", "x \\# y"),
+        ("Hà Nam - Ninh Bình", "Hà Nam - Ninh Bình"),  # a hyphen inside the text is text
+    ],
+)
+def test_markdown_escaping_opens_no_block_at_the_start_of_a_line(text, safe):
+    assert md(text) == safe
+
+
+def test_the_dateline_and_the_unit_escape_the_users_text():
+    assert place_date("x\n# y", date(2024, 3, 13)) == "x \\# y, ngày 13 tháng 3 năm 2024"
+    assert with_unit("5", "[x](javascript:y)") == "5 \\[x\\](javascript:y)"

@@ -44,8 +44,9 @@ def number(value: Decimal | int | None, decimals: int | None = None, lang: str =
 
 
 def with_unit(text: str, unit: str) -> str:
-    """'6,3' + '%' → '6,3%'; '103' + 'triệu đồng' → '103 triệu đồng'."""
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    """'6,3' + '%' → '6,3%'; '103' + 'triệu đồng' → '103 triệu đồng'. The unit comes from
+    cluster.yaml: it is escaped for Markdown (`md`), the figure is the document's own."""
+    return f"{text}{md(unit)}" if unit == "%" else f"{text} {md(unit)}"
 
 
 def date_vi(when: date) -> str:
@@ -64,17 +65,28 @@ def short_date(when: date, lang: str = "vi") -> str:
 
 
 def place_date(place: str | None, when: date, lang: str = "vi") -> str:
-    """'Thái Bình, ngày 13 tháng 3 năm 2024', the dateline of a document."""
+    """'Thái Bình, ngày 13 tháng 3 năm 2024', the dateline of a document; the place, a user's
+    text, is escaped for Markdown (`md`)."""
     text = date_vi(when) if lang == "vi" else date_en(when)
-    return f"{place}, {text}" if place else text
+    return f"{md(place)}, {text}" if place else text
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+# what opens a block when it starts a line: a list item (-, +, 1. or 1)), a thematic break or
+# setext underline (---, ===), a code fence (~~~; ``` is escaped anyway)
+_MD_LEADING = re.compile(r"^(?:([-+=])|\d+([.)]))")
 
 
 def md(text: object) -> str:
-    """Text made safe inside Markdown (a table cell, a list item): no character can break it."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Text made safe anywhere in Markdown (a table cell, a list item, the start of a line): on one
+    line, and no character can open a block, a heading, a link, an HTML tag, code or emphasis.
+    Every user's text reaches a document through this one function."""
+    out = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    lead = _MD_LEADING.match(out)
+    if lead is not None:
+        at = lead.start(1) if lead.group(1) else lead.start(2)
+        out = f"{out[:at]}\\{out[at:]}"
+    return out
 
 
 def sentence(text: str) -> str:
@@ -83,5 +95,6 @@ def sentence(text: str) -> str:
 
 
 def mermaid_text(text: str) -> str:
-    """A label inside a Mermaid chart, between double quotes."""
-    return str(text).replace('"', "'").replace("\n", " ")
+    """A label inside a Mermaid chart, between double quotes: on one line (no line break of any
+    kind can end the chart's code block), no double quote."""
+    return " ".join(str(text).split()).replace('"', "'")

@@ -10,13 +10,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from thidua.decimals import round_to
-from thidua.figures import Awards, AwardTally, Figure, award_counts, indicator_figures
-from thidua.models import Cluster, Conference, Leadership, Member, Pledge
+from thidua.figures import (
+    AwardCount,
+    Awards,
+    AwardTally,
+    Figure,
+    award_counts,
+    indicator_figures,
+)
+from thidua.models import Cluster, Conference, Indicator, Leadership, Member, Pledge
 from thidua.names import fold
 from thidua.repository import Records
+
+if TYPE_CHECKING:
+    from thidua.rendering import FrozenDict
 
 
 class ReportError(Exception):
@@ -331,14 +341,188 @@ def explain(summary: Summary, root: Path | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+# --- template data ---------------------------------------------------------------------------
+
+
+def _unit_data(u: Unit | None) -> dict[str, Any] | None:
+    if u is None:
+        return None
+    return {"id": u.id, "name": u.name, "kind": u.kind, "code": u.code, "title": u.title}
+
+
+def _indicator_data(ind: Indicator) -> dict[str, Any]:
+    head = ind.headline
+    return {
+        "id": ind.id,
+        "label": ind.label,
+        "label_en": ind.label_en,
+        "unit": ind.unit,
+        "unit_en": ind.unit_en,
+        "aggregate": str(ind.aggregate),
+        "decimals": ind.decimals,
+        "plan": ind.plan,
+        "plan_en": ind.plan_en,
+        "chart": ind.chart,
+        "note": ind.note,
+        "headline": None
+        if head is None
+        else {
+            "step": head.step,
+            "rounding": str(head.rounding),
+            "above": head.above,
+            "above_en": head.above_en,
+            "below": head.below,
+            "below_en": head.below_en,
+        },
+    }
+
+
+def _figure_data(f: Figure) -> dict[str, Any]:
+    shown, direction = f.headline()
+    members = [
+        {
+            "member": m.member,
+            "name": m.name,
+            "value": m.value,
+            "plan": m.plan,
+            "status": m.status,
+            "source": m.source,
+            "line": m.line,
+        }
+        for m in f.members
+    ]
+    return {
+        "indicator": _indicator_data(f.indicator),
+        "value": f.value,
+        "rounded": f.rounded,
+        "headline": {"value": shown, "direction": direction},
+        "low": f.low,
+        "high": f.high,
+        "plan": f.plan,
+        "plan_ratio": f.plan_ratio,
+        "national": f.national,
+        "previous": f.previous,
+        "previous_note": f.previous_note,
+        "statuses": f.statuses,
+        "members": members,
+        "reported": [m for m in members if m["value"] is not None],
+    }
+
+
+def _term_data(t: Term | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    handover = None
+    if t.handover is not None:
+        handover = {
+            "from_unit": _unit_data(t.handover.from_unit),
+            "date": t.handover.date,
+            "place": t.handover.place,
+        }
+    return {
+        "year": t.year,
+        "chair": _unit_data(t.chair),
+        "deputy": _unit_data(t.deputy),
+        "how": t.how,
+        "handover": handover,
+    }
+
+
+def template_data(summary: Summary) -> FrozenDict:
+    """The summary as a template reads it, `s`: frozen mappings and tuples of plain values, with
+    everything the shipped templates need computed already, so that no template can reach a
+    method of a model. docs/report.md lists every key."""
+    from thidua.rendering import FrozenDict, freeze
+
+    awards = summary.awards
+    conf = summary.conference
+    pledge = summary.next_pledge
+
+    def counts(items: list[AwardCount]) -> list[dict[str, Any]]:
+        return [
+            {
+                "award": c.award,
+                "title": c.title,
+                "title_en": c.title_en,
+                "total": c.total,
+                "collective": c.collective,
+                "individual": c.individual,
+                "members": dict(sorted(c.members.items())),
+            }
+            for c in items
+        ]
+
+    data = {
+        "year": summary.year,
+        "previous_year": summary.previous_year,
+        "cluster": {
+            "id": summary.cluster.id,
+            "name": summary.cluster.name,
+            "name_en": summary.cluster.name_en,
+            "organizer": summary.cluster.organizer,
+            "group_word": summary.cluster.group_word,
+        },
+        "members": [_unit_data(u) for u in summary.members],
+        "changes": {k: [_unit_data(u) for u in v] for k, v in summary.changes.items()},
+        "figures": [_figure_data(f) for f in summary.figures],
+        "awards": {
+            **{str(bucket): counts(items) for bucket, items in awards.buckets().items()},
+            "cluster_rows": [
+                {
+                    "member": r.member,
+                    "award": r.award,
+                    "count": r.count,
+                    "recipient_kind": r.recipient_kind,
+                    "status": r.status,
+                    "decision_number": r.decision_number,
+                    "decision_date": r.decision_date,
+                    "issuer": r.issuer,
+                    "line": r.line,
+                }
+                for r in awards.cluster_rows
+            ],
+        },
+        "term": _term_data(summary.term),
+        "next_term": _term_data(summary.next_term),
+        "conference": None
+        if conf is None
+        else {
+            "year": conf.year,
+            "title": conf.title,
+            "date": conf.date,
+            "place": conf.place,
+            "host": conf.host,
+            "leading_unit": conf.leading_unit,
+            "notes": conf.notes,
+            "sources": conf.sources,
+        },
+        "leading_unit": _unit_data(summary.leading_unit),
+        "next_pledge": None
+        if pledge is None
+        else {
+            "year": pledge.year,
+            "date": pledge.date,
+            "place": pledge.place,
+            "signed": [_unit_data(u) for u in pledge.signed],
+            "unsigned": [_unit_data(u) for u in pledge.unsigned],
+            "movements": pledge.movements,
+        },
+    }
+    frozen = freeze(data)
+    assert isinstance(frozen, FrozenDict)
+    return frozen
+
+
 # --- rendering -------------------------------------------------------------------------------
 
 
 def render(summary: Summary, lang: str = "vi", template: Path | None = None) -> str:
     """The report as Markdown, from the shipped template of `lang` or from a user's template
-    (rendered in the sandbox; a broken one raises `thidua.rendering.TemplateProblem`)."""
+    (rendered in the sandbox; a broken one raises `thidua.rendering.TemplateProblem`). Either
+    template gets the same data: `s` (see `template_data`) and `lang`."""
     from thidua.rendering import render_shipped, render_user
 
+    context = {"s": template_data(summary), "lang": lang}
     if template is None:
-        return render_shipped(f"report.{lang}.md.j2", lang, s=summary, lang=lang)
-    return render_user(template, lang, s=summary, lang=lang)
+        return render_shipped(f"report.{lang}.md.j2", lang, context)
+    return render_user(template, lang, context)
