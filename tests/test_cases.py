@@ -140,15 +140,15 @@ def make_unreadable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     path.chmod(0)
     if not os.access(path, os.R_OK):
         return
-    target = path.absolute()
-    real_open = Path.open
+    target = Path(path).absolute()
+    real_open = os.open
 
-    def refusing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self.absolute() == target:
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-        return real_open(self, *args, **kwargs)
+    def refusing_open(name: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if Path(name).absolute() == target:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(name))
+        return real_open(name, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refusing_open)
+    monkeypatch.setattr(os, "open", refusing_open)
 
 
 def write_case(case: Case, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

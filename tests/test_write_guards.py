@@ -175,3 +175,34 @@ def test_a_recent_temporary_file_is_left_to_the_write_that_owns_it(tmp_path):
     with locked(tmp_path):
         pass
     assert fresh.exists()
+
+
+def test_nothing_is_read_through_a_link_out_of_the_data_folder(data_copy, tmp_path):
+    """A pull request could point a record at any file of the machine that runs check."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("year: 2023\nchair: SECRET-VALUE-42\n")
+    (data_copy / "2023/leadership.yaml").unlink()
+    (data_copy / "2023/leadership.yaml").symlink_to(secret)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "pledge.yaml").write_text("year: 2030\nsignatures: []\n")
+    (data_copy / "2030").symlink_to(elsewhere, target_is_directory=True)
+    result = run("check", str(data_copy))
+    assert result.exit_code == 1
+    assert "SECRET-VALUE-42" not in result.output
+    lines = [line for line in result.output.splitlines() if "[file-unreadable]" in line]
+    assert len(lines) == 2
+    assert all("leads out of the data folder" in line for line in lines)
+
+
+def test_a_leftover_is_reported_by_check_and_removed_by_the_next_write(data_copy):
+    leftover = data_copy / "2024" / f"{TEMPORARY_PREFIX}pledge.yaml.abc.tmp"
+    leftover.write_text("half")
+    old = time.time() - 3600
+    os.utime(leftover, (old, old))
+    result = run("check", str(data_copy))
+    assert "[file-leftover]" in result.output
+    assert result.exit_code == 0  # a warning: the records themselves are whole
+    signed = run("rotate", "2025", "--data", str(data_copy), "--yes")
+    assert signed.exit_code == 0, signed.output
+    assert not leftover.exists()

@@ -235,6 +235,22 @@ FILE_UNKNOWN_TOP = FILE_UNKNOWN.variant(
     "thidua does not read this; year folders are named by the year (2023/)"
 )
 
+FILE_LEFTOVER = code(
+    "file-leftover",
+    WARNING,
+    "Reading files",
+    title="A temporary file left by an interrupted write",
+    doc="A `.thidua-….tmp` file: thidua writes a record to such a file first and renames it over"
+    " the record, so an interrupted write (a power cut, a killed process) leaves it behind. The"
+    " record itself is whole. The next thidua command that writes removes it once it is ten"
+    " minutes old.",
+    fix="Delete it; do not commit it.",
+    files=(ANY_FILE,),
+    message="a temporary file left by an interrupted write; the record itself is whole: delete"
+    " this file",
+    whole_file=True,
+)
+
 CLUSTER_MISSING = code(
     "cluster-missing",
     ERROR,

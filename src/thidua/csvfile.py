@@ -31,6 +31,7 @@ from thidua.textfile import (
     encoding_problem,
     marks_problem,
     nfc,
+    open_regular,
     unreadable,
 )
 
@@ -152,7 +153,7 @@ class CsvFile:
         self.rel = rel
         check_size(path, rel, CSV_LIMIT)
         try:
-            with path.open("rb") as f:
+            with open_regular(path) as f:
                 head = f.read(8192)
         except OSError as exc:
             raise unreadable(rel, exc) from None
@@ -171,7 +172,10 @@ class CsvFile:
         (line numbers, rows). The C reader takes a batch at a time; line numbers are worked out
         from the lines it has read, which needs a look inside the cells only when a batch holds a
         cell with a line break."""
-        with self.path.open("rb", buffering=0) as plain, _Guarded(plain, self.delimiter) as raw:
+        with (
+            open_regular(self.path, buffered=False) as plain,
+            _Guarded(plain, self.delimiter) as raw,
+        ):
             raw.seek(self._skip)
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             reader = csv.reader(text, delimiter=self.delimiter, strict=True)
@@ -204,7 +208,8 @@ class CsvFile:
                     if rows:
                         yield lines, rows
             except UnicodeDecodeError:
-                data = self.path.read_bytes()
+                with open_regular(self.path) as f:
+                    data = f.read()
                 try:
                     data[self._skip :].decode("utf-8")
                 except UnicodeDecodeError as exc:
@@ -221,7 +226,7 @@ class CsvFile:
         """The line and column of the byte at `offset`, the file read again up to it (only for a
         file that is refused: the guard keeps no count on the way)."""
         line, tail, crlf = 1, b"", False
-        with self.path.open("rb") as raw:
+        with open_regular(self.path) as raw:
             raw.seek(self._skip)
             left = offset - self._skip
             while left > 0:
@@ -240,7 +245,7 @@ class CsvFile:
         """The line where the record that the C reader could not parse starts (a quote that never
         closes is noticed only at the end of the file): the file is read again up to it."""
         line = 1
-        with self.path.open("rb") as raw:
+        with open_regular(self.path) as raw:
             raw.seek(self._skip)
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             reader = csv.reader(text, delimiter=self.delimiter, strict=True)

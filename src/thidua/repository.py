@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+import sys
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
@@ -24,8 +25,10 @@ from pydantic import ValidationError
 from thidua.catalogue import (
     CLUSTER_MISSING,
     DATA_FOLDER_MISSING,
+    FILE_LEFTOVER,
     FILE_UNKNOWN,
     FILE_UNKNOWN_TOP,
+    FILE_UNREADABLE,
     YEAR_MISMATCH,
 )
 from thidua.csvfile import CsvFile
@@ -47,6 +50,7 @@ YEAR_YAML: dict[str, type[Record]] = {
 YEAR_CSV = ("indicators.csv", "awards.csv")
 YEAR_FILES = (*YEAR_YAML, *YEAR_CSV)
 _YEAR_DIR = re.compile(r"\d{4}")
+_LEFTOVER = re.compile(r"\.thidua-.*\.tmp")  # see thidua.writes: a crashed write's temporary file
 _IGNORED = re.compile(r"(README.*|\..*|.*\.md|.*~|schemas)", re.IGNORECASE)
 PARALLEL_BYTES = 32 * 1024 * 1024
 
@@ -166,6 +170,8 @@ def load(
     cluster_path = root / "cluster.yaml"
     if not _present(cluster_path):
         findings.append(CLUSTER_MISSING.at(Position("cluster.yaml"), root=root))
+    elif (away := _outside(root, cluster_path, "cluster.yaml")) is not None:
+        findings.append(away)
     else:
         files += 1
         cluster, found = load_record(cluster_path, "cluster.yaml", Cluster)
@@ -174,18 +180,23 @@ def load(
     folders: list[int] = []
     todo: list[tuple[Path, bool]] = []
     for entry in sorted(root.iterdir()):
+        if _LEFTOVER.fullmatch(entry.name):
+            findings.append(FILE_LEFTOVER.at(Position(entry.name)))
+            continue
         if entry.name == "cluster.yaml" or _IGNORED.fullmatch(entry.name):
             continue
         if entry.is_dir() and _YEAR_DIR.fullmatch(entry.name):
             folders.append(int(entry.name))
-            if years is None or int(entry.name) in years:
+            if (away := _outside(root, entry, f"{entry.name}/")) is not None:
+                findings.append(away)
+            elif years is None or int(entry.name) in years:
                 todo.append((entry, ledgers is None or int(entry.name) in ledgers))
         elif entry.suffix.lower() in (".yaml", ".yml", ".csv") or entry.is_dir():
             findings.append(
                 FILE_UNKNOWN_TOP.at(Position(entry.name + ("/" if entry.is_dir() else "")))
             )
     model = cluster.model if cluster is not None else None
-    work = [_YearJob(folder, model, ledger, tuple(consumers)) for folder, ledger in todo]
+    work = [_YearJob(root, folder, model, ledger, tuple(consumers)) for folder, ledger in todo]
     jobs = _jobs(todo) if jobs is None else jobs
     read: dict[int, YearRecords] = {}
     for year, found, count in _run(work, jobs):
@@ -195,6 +206,19 @@ def load(
     if cluster is None:
         return Reading(None, findings, files)
     return Reading(Records(root, cluster.model, cluster.doc, read, folders), findings, files)
+
+
+def _outside(root: Path, path: Path, rel: str) -> Finding | None:
+    """A finding when `path` is a symbolic link (or lies behind one) that leads out of the data
+    folder: thidua reads nothing outside it (a pull request could point a record at any file)."""
+    try:
+        target = path.resolve()
+        if target.is_relative_to(root.resolve()):
+            return None
+    except (OSError, RuntimeError) as exc:  # a loop of links, or a name too long
+        return FILE_UNREADABLE.at(Position(rel), reason=str(exc))
+    reason = f"{rel} is a link that leads out of the data folder (to {target}); thidua reads only inside it"
+    return FILE_UNREADABLE.at(Position(rel), reason=reason)
 
 
 def _present(path: Path) -> bool:
@@ -223,16 +247,19 @@ def usable_cores() -> int:
 
 @dataclass(frozen=True, slots=True)
 class _YearJob:
+    """Reading one year folder: a plain, picklable call, so that it can run in a worker."""
+
+    root: Path
     folder: Path
     cluster: Cluster | None
     ledger: bool
     consumers: tuple[LedgerConsumer, ...]
 
     def __call__(self) -> tuple[YearRecords, list[Finding], int]:
-        return _load_year(self.folder, self.cluster, self.ledger, self.consumers)
+        return _load_year(self.root, self.folder, self.cluster, self.ledger, self.consumers)
 
 
-def _call(job: Callable[[], tuple[YearRecords, list[Finding], int]]) -> Any:
+def _run_job(job: _YearJob) -> tuple[YearRecords, list[Finding], int]:
     return job()
 
 
@@ -243,22 +270,42 @@ def _run(work: list[_YearJob], jobs: int) -> Iterable[tuple[YearRecords, list[Fi
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # fork only where it is the platform's own safe default (Linux); spawn elsewhere (Windows,
+    # macOS), where the workers import thidua afresh
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        return list(pool.map(_call, work))
+        return list(pool.map(_run_job, work))
 
 
 def _load_year(
-    folder: Path, cluster: Cluster | None, ledger: bool, consumers: Sequence[LedgerConsumer]
+    root: Path,
+    folder: Path,
+    cluster: Cluster | None,
+    ledger: bool,
+    consumers: Sequence[LedgerConsumer],
 ) -> tuple[YearRecords, list[Finding], int]:
     """One year folder: its records, its findings, and how many files were read."""
     findings: list[Finding] = []
     files = 0
     number = int(folder.name)
     year = YearRecords(number)
-    for entry in sorted(folder.iterdir()):
-        if entry.name in YEAR_FILES or _IGNORED.fullmatch(entry.name):
+    refused: set[str] = set()  # known files that lead out of the data folder
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        reason = f"the folder cannot be read: {exc.strerror or exc}"
+        return year, [FILE_UNREADABLE.at(Position(f"{folder.name}/"), reason=reason)], 0
+    for entry in entries:
+        rel = f"{folder.name}/{entry.name}"
+        if _LEFTOVER.fullmatch(entry.name):
+            findings.append(FILE_LEFTOVER.at(Position(rel)))
+            continue
+        if entry.name in YEAR_FILES:
+            if (away := _outside(root, entry, rel)) is not None:
+                findings.append(away)
+                refused.add(entry.name)
+            continue
+        if _IGNORED.fullmatch(entry.name):
             continue
         findings.append(
             FILE_UNKNOWN.at(
@@ -267,15 +314,22 @@ def _load_year(
                 hint=did_you_mean(entry.name, YEAR_FILES),
             )
         )
+
+    def present(name: str) -> bool:
+        return name not in refused and _present(folder / name)
+
     for name in YEAR_YAML:
-        files += _present(folder / name)
-    year.leadership = _year_record(folder, "leadership.yaml", Leadership, findings)
-    year.conference = _year_record(folder, "conference.yaml", Conference, findings)
-    year.pledge = _year_record(folder, "pledge.yaml", Pledge, findings)
+        files += present(name)
+    if present("leadership.yaml"):
+        year.leadership = _year_record(folder, "leadership.yaml", Leadership, findings)
+    if present("conference.yaml"):
+        year.conference = _year_record(folder, "conference.yaml", Conference, findings)
+    if present("pledge.yaml"):
+        year.pledge = _year_record(folder, "pledge.yaml", Pledge, findings)
     if cluster is None:
         return year, findings, files  # the CSV columns come from cluster.yaml
     path = folder / "indicators.csv"
-    if _present(path):
+    if present("indicators.csv"):
         files += 1
         table = _table(path, f"{folder.name}/indicators.csv", indicator_columns(cluster))
         if isinstance(table, Finding):
@@ -286,7 +340,7 @@ def _load_year(
             if rows is not None and table.header_ok:
                 year.indicators, year.indicator_table = rows, table
     path = folder / "awards.csv"
-    if ledger and _present(path):
+    if ledger and present("awards.csv"):
         files += 1
         year.awards_file = f"{folder.name}/awards.csv"
         table = _table(path, year.awards_file, AWARD_COLUMNS)

@@ -7,10 +7,12 @@ Unicode normalisation to NFC so that a name typed on a Mac (NFD) equals the same
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import unicodedata
 from pathlib import Path
+from typing import BinaryIO
 
 from thidua.catalogue import (
     FILE_BINARY,
@@ -108,6 +110,22 @@ def check_kind(path: Path, rel: str) -> os.stat_result:
     return info
 
 
+def open_regular(path: Path, *, buffered: bool = True) -> BinaryIO:
+    """`path` opened for reading, only if it is a regular file when opened: a file swapped for a
+    FIFO between its `stat` and its opening must not make the read wait for ever, so it is opened
+    without waiting, and what was opened is looked at again. Raises OSError."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        kind = not_a_file(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise IsADirectoryError(errno.EISDIR, f"it is {kind}, not a file", str(path))
+        return os.fdopen(fd, "rb", buffering=-1 if buffered else 0)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def check_size(path: Path, rel: str, limit: int) -> int:
     size = check_kind(path, rel).st_size
     if size == 0:
@@ -158,7 +176,8 @@ def read_text(path: Path, rel: str, limit: int = YAML_LIMIT) -> str:
     """The whole file as NFC text without a byte-order mark, or `FileProblem`."""
     check_size(path, rel, limit)
     try:
-        data = path.read_bytes()
+        with open_regular(path) as f:
+            data = f.read()
     except OSError as exc:
         raise unreadable(rel, exc) from None
     check_not_binary(data[:_SNIFF], rel)
