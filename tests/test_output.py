@@ -95,3 +95,13 @@ def test_a_name_with_brackets_is_shown_as_written_on_a_terminal():
 def test_the_caret_stays_under_its_column_after_an_escaped_character():
     shown, caret = excerpt("title: Hội\u200b\u200bnghị: x", 3, 17)
     assert shown[caret.index("^")] == ":"
+
+
+def test_a_huge_cell_is_not_repeated_whole_in_its_message(repo):
+    from conftest import findings_of
+
+    cell = "x" * 500_000
+    found = findings_of(
+        repo({"2023/indicators.csv": f"member,growth,revenue\nan-giang,{cell},1\n"})
+    )
+    assert found and all(len(f.message) < 1000 for f in found)

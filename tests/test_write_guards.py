@@ -206,3 +206,51 @@ def test_a_leftover_is_reported_by_check_and_removed_by_the_next_write(data_copy
     signed = run("rotate", "2025", "--data", str(data_copy), "--yes")
     assert signed.exit_code == 0, signed.output
     assert not leftover.exists()
+
+
+@pytest.mark.parametrize(
+    ("number", "says"),
+    [
+        (errno.EROFS, "the disk is read-only"),
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EDQUOT, "the disk quota is used up"),
+        (errno.EFBIG, "larger than this system allows"),
+        (errno.ENAMETOOLONG, "the name is too long"),
+        (errno.EACCES, "permission denied"),
+    ],
+)
+def test_every_refusal_of_the_machine_is_a_message_and_the_record_stays(
+    data_copy, monkeypatch, number, says
+):
+    before = snapshot(data_copy)
+
+    def refuse(*args, **kwargs):
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr("os.fsync", refuse)
+    result = run("rotate", "2025", "--data", str(data_copy), "--yes")
+    assert result.exit_code == 1
+    assert says in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(data_copy) == before  # no record changed, no temporary file left
+
+
+def test_an_unreadable_year_folder_is_a_finding(data_copy, monkeypatch):
+    real = Path.iterdir
+
+    def iterdir(self):
+        if self.name == "2023":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    result = run("check", str(data_copy))
+    assert result.exit_code == 1
+    assert "2023/:1:1: error: the file cannot be read: the folder cannot be read" in result.output
+
+
+def test_an_empty_output_name_is_a_message(data_copy, monkeypatch):
+    monkeypatch.chdir(data_copy.parent)
+    result = run("summarize", "2023", "--output", "")
+    assert result.exit_code == 1
+    assert "is a folder" in result.output

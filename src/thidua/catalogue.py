@@ -47,7 +47,9 @@ class Message:
         return Finding(self.code.id, self.code.severity, position, context + self.text(**fields))
 
     def text(self, **fields: Any) -> str:
-        return self.template.format(**fields)
+        """The message with its fields filled in; a field's text that is very long (a cell may
+        hold a megabyte) is cut in the middle, so that no message repeats a whole file."""
+        return self.template.format(**{k: _short(v) for k, v in fields.items()})
 
     @property
     def fields(self) -> set[str]:
@@ -90,6 +92,16 @@ class Code:
     @property
     def messages(self) -> list[Message]:
         return [self.message, *self.variants]
+
+
+FIELD_WIDTH = 300  # characters of one field's text in a message
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > FIELD_WIDTH:
+        keep = FIELD_WIDTH // 2
+        return f"{value[:keep]}…{value[-keep // 2 :]} ({len(value):,} characters)"
+    return value
 
 
 CODES: dict[str, Code] = {}
