@@ -216,6 +216,13 @@ def as_json(summary: Summary) -> dict[str, Any]:
             "national": _num(f.national),
             "previous": _num(round_to(f.previous, dec)) if f.previous is not None else None,
             "previous_note": f.previous_note,
+            "previous_missing": f.previous_missing,
+            "reported": len(f.used),
+            "expected": len(f.members),
+            "missing": f.missing,
+            "complete": f.complete,
+            "withheld": f.withheld,
+            "plan_note": f.plan_note,
             "statuses": f.statuses,
             "members": {
                 m.member: {"value": _num(m.value), "plan": _num(m.plan), "status": m.status}
@@ -305,6 +312,12 @@ def explain(summary: Summary, root: Path | None = None) -> str:
         ind = f.indicator
         out.append(f"{ind.id} ({ind.label}, {ind.unit}): {ind.aggregate}")
         out.append(f"  = {f.arithmetic}")
+        covers = f"  covers {f.coverage} members"
+        if f.missing:
+            covers += f"; no figure for: {', '.join(f.missing)} (missing: {ind.missing})"
+        out.append(covers)
+        if f.plan_note:
+            out.append(f"  not compared with the {ind.plan or 'plan'}: {f.plan_note}")
         if f.rounded is not None:
             shown, direction = f.headline()
             out.append(f"  shown as {f.rounded} ({ind.decimals} decimals, half up)")
@@ -328,6 +341,8 @@ def explain(summary: Summary, root: Path | None = None) -> str:
         if f.previous is not None:
             note = f"; {f.previous_note}" if f.previous_note else ""
             out.append(f"  {summary.year - 1}: {round_to(f.previous, ind.decimals)}{note}")
+        elif f.previous_missing:
+            out.append(f"  {summary.year - 1}: not compared: a total or share is partial")
         out.append("")
     for bucket, items in summary.awards.buckets().items():
         for c in items:
@@ -403,9 +418,25 @@ def _figure_data(f: Figure) -> dict[str, Any]:
         "national": f.national,
         "previous": f.previous,
         "previous_note": f.previous_note,
+        "previous_missing": f.previous_missing,
         "statuses": f.statuses,
         "members": members,
         "reported": [m for m in members if m["value"] is not None],
+        "coverage": _coverage(f),
+        "complete": f.complete,
+        "partial": f.partial,
+        "withheld": f.withheld,
+        "plan_note": f.plan_note,
+    }
+
+
+def _coverage(f: Figure) -> dict[str, Any]:
+    """How many of the year's members a figure covers, and the names of those it lacks."""
+    missing = set(f.missing)
+    return {
+        "reported": len(f.used),
+        "expected": len(f.members),
+        "missing": [m.name for m in f.members if m.member in missing],
     }
 
 
