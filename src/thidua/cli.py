@@ -141,21 +141,31 @@ def schema(
     ] = None,
     data: DataOption = Path("data"),
 ) -> None:
-    """Write the JSON Schema of each YAML file kind, for editors to validate files as they are typed.
+    """Write the JSON Schema of each YAML file kind, and the Table Schemas of the CSV files.
+
+    Editors validate YAML files with them as they are typed; other tools (frictionless) validate
+    the CSV files.
 
     A YAML file points at its schema with a first line such as
     '# yaml-language-server: $schema=schemas/cluster.schema.json'.
 
     Example: thidua schema --output data/schemas
     """
-    from thidua.schema import write_schemas
+    from thidua.schema import cluster_of, write_schemas
     from thidua.writes import check_schema_folder
 
     folder = output or data / "schemas"
     with _refusals(data, "write the schemas"):
         check_schema_folder(data, folder)
-        for path in write_schemas(folder):
+        cluster = cluster_of(data)
+        for path in write_schemas(folder, cluster):
             print(path, file=sys.stderr)
+    if cluster is None:
+        print(
+            f"thidua: no valid cluster.yaml in {data}: the Table Schemas of the CSV files, which"
+            " come from it, were not written",
+            file=sys.stderr,
+        )
 
 
 def _fail(message: str) -> typer.Exit:

@@ -32,33 +32,53 @@ FORMAT_VERSION = 1
 _DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
 def parse_dmy(value: Any) -> Any:
-    """Dates as YYYY-MM-DD, or as Vietnamese offices write them, DD/MM/YYYY."""
-    if isinstance(value, str):
-        text = value.strip()
-        m = _DMY.fullmatch(text)
-        if m:
-            day, month, year = map(int, m.groups())
-            try:
-                return date(year, month, day)
-            except ValueError as exc:
-                raise ValueError(f"'{text}' is not a real date ({exc})") from None
-        return text
-    return value
+    """A date written as 2024-03-13, or as Vietnamese offices write it, 13/03/2024 (or 13/3/2024);
+    nothing else: a number is not taken for a timestamp, nor another form guessed."""
+    if isinstance(value, date):
+        return value
+    text = value.strip() if isinstance(value, str) else None
+    m = _DMY.fullmatch(text) if text is not None else None
+    iso = _ISO.fullmatch(text) if text is not None and m is None else None
+    if m is None and iso is None:
+        raise ValueError(f"'{value}' is not a date; write 2024-03-13 or 13/03/2024")
+    if m is not None:
+        day, month, year = map(int, m.groups())
+    else:
+        assert iso is not None
+        year, month, day = map(int, iso.groups())
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"'{text}' is not a real date ({exc})") from None
 
 
+# The days each month may have, written as a pattern, so that editors refuse 31/04 or 30/02 as
+# check does. (29/02 of a year that is not a leap year is the one date the pattern lets through.)
+_DAY31 = "0?[1-9]|[12][0-9]|3[01]"
+_DAY30 = "0?[1-9]|[12][0-9]|30"
+_DAY29 = "0?[1-9]|1[0-9]|2[0-9]"
+_DMY_PATTERN = f"(({_DAY31})/(0?[13578]|1[02])|({_DAY30})/(0?[469]|11)|({_DAY29})/0?2)/[0-9]{{4}}"
+_ISO_PATTERN = (
+    "[0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+    "|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-9]))"
+)
 Date = Annotated[
     date,
     BeforeValidator(parse_dmy),
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})$",
+            "pattern": f"^({_ISO_PATTERN}|{_DMY_PATTERN})$",
             "description": "A date: 2024-03-13, or 13/03/2024",
         }
     ),
 ]
 FIRST_YEAR, LAST_YEAR = 1945, 2100  # the years a record may name
+YEAR_PATTERN = "^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)$"  # the same years, as text
 
 
 def check_number(value: Any) -> Any:
@@ -66,6 +86,15 @@ def check_number(value: Any) -> Any:
     would read the text '٣' or '7_0.3' as a number. The error types are the catalogue's
     `number-digits` and `number-precision` (see `thidua.validation`); anything else that is not a
     number is left to the field's own validation and its usual message."""
+    return _check_number(value, quoted=False)
+
+
+def check_number_key(value: Any) -> Any:
+    """`check_number` for a mapping's key (a year in `national`), which YAML keys write as text."""
+    return _check_number(value, quoted=True)
+
+
+def _check_number(value: Any, *, quoted: bool) -> Any:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         return value
     if isinstance(value, str):
@@ -78,15 +107,20 @@ def check_number(value: Any) -> Any:
     else:
         text = str(value)
         digits = decimal_digits(value)
-    if digits > MAX_DIGITS:
+    if digits > MAX_DIGITS:  # the YAML reader leaves such a number as text: refused here first
         context = {"text": shown(text), "digits": digits, "limit": MAX_DIGITS}
         raise PydanticCustomError("number_precision", "too many digits", context)
+    if isinstance(value, str) and not quoted:
+        # "2024" in quotes is text in YAML: a number is written without them
+        raise PydanticCustomError("number_quoted", "a number in quotes", {"text": text})
     return value
 
 
 # The check comes last, so that it runs first and the constraints stay in the JSON Schema.
-Number = Annotated[Decimal, BeforeValidator(check_number)]
+# A number in YAML is a number, never text: the schema says so too (Pydantic's would accept text).
+Number = Annotated[Decimal, BeforeValidator(check_number), WithJsonSchema({"type": "number"})]
 YearNumber = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(check_number)]
+YearKey = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(check_number_key)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[
     str,
@@ -222,7 +256,12 @@ class Headline(Record):
     (`below`: "gần", "khoảng").
     """
 
-    step: Annotated[Decimal, Field(gt=0), BeforeValidator(check_number)] = Decimal(1)
+    step: Annotated[
+        Decimal,
+        Field(gt=0),
+        BeforeValidator(check_number),
+        WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+    ] = Decimal(1)
     decimals: Annotated[int, Field(ge=0, le=6), BeforeValidator(check_number)] | None = Field(
         None, description="Digits after the decimal mark in the sentence (default: the step's)"
     )
@@ -260,8 +299,10 @@ class Indicator(Record):
         None, description="What the plan column is called (kế hoạch, dự toán); enables <id>.plan"
     )
     plan_en: Text | None = None
-    national: dict[YearNumber, Number] = Field(
-        {}, description="The national figure by year, to compare the cluster's with"
+    national: dict[YearKey, Number] = Field(
+        {},
+        description="The national figure by year, to compare the cluster's with",
+        json_schema_extra={"propertyNames": {"pattern": YEAR_PATTERN}},
     )
     headline: Headline | None = None
     missing: MissingPolicy = Field(
@@ -423,7 +464,15 @@ class Criterion(Record):
     """One item of the pledge (chỉ tiêu, nội dung thi đua) and its maximum points."""
 
     content: Text
-    points: Annotated[Decimal, Field(ge=0), BeforeValidator(check_number)] | None = None
+    points: (
+        Annotated[
+            Decimal,
+            Field(ge=0),
+            BeforeValidator(check_number),
+            WithJsonSchema({"type": "number", "minimum": 0}),
+        ]
+        | None
+    ) = None
     group: Text | None = None
 
 

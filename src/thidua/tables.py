@@ -184,6 +184,7 @@ class EnumParser:
 
     def __init__(self, enum: type[StrEnum], aliases: dict[str, StrEnum]) -> None:
         self.enum = enum
+        self.aliases = list(aliases)
         self.exact: dict[str, StrEnum | None] = {e.value: e for e in enum}
         self.folded = {fold(e.value): e for e in enum} | {fold(k): v for k, v in aliases.items()}
 
@@ -193,6 +194,10 @@ class EnumParser:
             words = ", ".join(e.value for e in self.enum)
             raise CellError(NOT_ONE_OF, text=text, words=words)
         return found
+
+    def words(self) -> list[str]:
+        """Every spelling read exactly (the values and their Vietnamese words), for schemas."""
+        return [e.value for e in self.enum] + self.aliases
 
     def batch(self, texts: list[str]) -> list[StrEnum | None]:
         exact = self.exact | {"": None}

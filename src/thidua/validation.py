@@ -69,6 +69,10 @@ def _describe(err: ErrorDetails, model: type[BaseModel]) -> tuple[Message, dict[
     value = err.get("input")
     if kind in _OWN_CODES:
         return _OWN_CODES[kind], {"context": f"{name}: ", **err.get("ctx", {})}
+    if kind == "number_quoted":
+        text = err.get("ctx", {}).get("text", value)
+        problem = f"write {text} without quotes: it is a number, and quotes make it text"
+        return VALUE_INVALID.message, {"where": name, "problem": problem}
     if kind == "missing":
         return FIELD_MISSING.message, {"name": loc[-1]}
     if kind == "extra_forbidden":
