@@ -230,3 +230,41 @@ def test_frictionless_refuses_what_check_refuses_in_a_ledger(tmp_path, data_copy
     assert any(f.severity == "error" for f in findings_of(data_copy))
     good = AWARDS + "thai-binh,huan-chuong,1,collective,decided,2024-03-01\n"
     assert validate_csv(tmp_path, DATA, 2023, "awards", good).valid
+
+
+# --- the examples of docs/checks.md (the golden cases) -----------------------------------------
+
+# Problems a JSON Schema can express: a field missing or unknown, a value of the wrong type, form,
+# pattern or list, a number in other digits. (Other findings are across files or beyond a schema.)
+EXPRESSIBLE = {"field-missing", "field-unknown", "value-invalid", "number-digits"}
+
+
+def yaml_examples() -> list[tuple[str, str, str, set[str]]]:
+    """(case, kind, text, codes check gives for that file) of every YAML file of every case."""
+    from test_cases import all_cases
+
+    out = []
+    for case in all_cases():
+        for section in case.sections:
+            name = Path(section.path).name
+            if name not in KINDS or section.directive is not None:
+                continue
+            codes = {
+                line.rsplit("[", 1)[1].rstrip("]")
+                for line in case.expect
+                if line.startswith(f"data/{section.path}:") and line.endswith("]")
+            }
+            out.append((case.code, KINDS[name], section.text, codes))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("case", "kind", "text", "codes"),
+    yaml_examples(),
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_the_schema_agrees_with_each_example_of_the_docs(case, kind, text, codes):
+    if not codes:
+        assert schema_accepts(kind, text), f"{case}: check accepts this {kind} file"
+    elif codes <= EXPRESSIBLE:
+        assert not schema_accepts(kind, text), f"{case}: check refuses this {kind} file ({codes})"
