@@ -137,3 +137,15 @@ def test_thousands_dot_in_a_whole_figure(repo):
 
 def test_three_decimals_are_fine_where_the_indicator_has_decimals(repo):
     assert findings_of(repo({"2023/indicators.csv": INDICATORS.replace("7.1", "7.125")})) == []
+
+
+def test_only_the_two_date_forms_are_dates(repo):
+    """Python reads '2024-W10-3' and '20240313' as ISO dates; a ledger may not."""
+    rows = "".join(
+        f"an-giang,bang-khen,{d}\n"
+        for d in ("2024-W10-3", "20240313", "2024-03-13T00:00", "13.03.2024", "2024-3-13")
+    )
+    ok = "an-giang,bang-khen,2024-03-13\nan-giang,bang-khen,13/3/2024\nan-giang,bang-khen,05/03/2024\n"
+    found = findings_of(repo({"2023/awards.csv": "member,award,decision_date\n" + rows + ok}))
+    assert [(f.code, f.position.line) for f in found] == [("value-invalid", n) for n in range(2, 7)]
+    assert all("is not a date" in f.message for f in found)

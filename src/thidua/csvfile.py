@@ -15,7 +15,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from itertools import islice, repeat
+from itertools import accumulate, islice, repeat, zip_longest
+from operator import add
 from pathlib import Path
 from typing import Any
 from unicodedata import is_normalized
@@ -111,13 +112,15 @@ def _breaks(cell: str) -> int:
 
 
 def _starts(rows: list[list[str]], done: int) -> list[int]:
-    """The line each row starts on, when some cells hold line breaks."""
-    lines = []
-    line = done + 1
-    for row in rows:
-        lines.append(line)
-        line += 1 + sum(map(_breaks, row))
-    return lines
+    """The line each row starts on, when some cells hold line breaks. Only the columns that hold
+    a break are looked at cell by cell (a note column, as a rule); the rest is C-level work."""
+    extra = [0] * len(rows)
+    for column in zip_longest(*rows, fillvalue=""):
+        joined = "\x1f".join(column)
+        if "\n" in joined or "\r" in joined:
+            extra = list(map(add, extra, map(_breaks, column)))
+    firsts = accumulate(map(add, extra[:-1], repeat(1)), initial=done + 1)
+    return list(firsts)
 
 
 def field_offset(cells: list[str], index: int, delimiter: str) -> tuple[int, int]:
