@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import accumulate, islice, repeat, zip_longest
 from operator import add
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from unicodedata import is_normalized
 
 from thidua.catalogue import CSV_SYNTAX, CSV_TOO_MANY_COLUMNS, FILE_EMPTY_CSV, FILE_NUL
@@ -111,6 +111,39 @@ def _breaks(cell: str) -> int:
     return cell.count("\n") + cell.count("\r") - cell.count("\r\n")
 
 
+class LineNumbers(Sequence[int]):
+    """The line each row of a batch starts on, worked out only when asked: when some cells hold
+    line breaks, finding the lines means looking into cells, and most batches are read (checked,
+    counted) without any line being asked for. The rows are the batch's own, unchanged."""
+
+    def __init__(self, rows: list[list[str]], done: int) -> None:
+        self._rows = rows
+        self._done = done
+        self._lines: list[int] | None = None
+
+    def _all(self) -> list[int]:
+        if self._lines is None:
+            self._lines = _starts(self._rows, self._done)
+        return self._lines
+
+    def fix(self) -> None:
+        """Work the lines out now, before the rows are changed (a row cut to the header's width)."""
+        self._all()
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._all())
+
+
 def _starts(rows: list[list[str]], done: int) -> list[int]:
     """The line each row starts on, when some cells hold line breaks. Only the columns that hold
     a break are looked at cell by cell (a note column, as a rule); the rest is C-level work."""
@@ -170,7 +203,7 @@ class CsvFile:
         # identity while their batch is alive; `forget` is called for each new batch.
         self._offsets: dict[int, tuple[list[str], list[tuple[int, int]]]] = {}
 
-    def batches(self, size: int = 4096) -> Iterator[tuple[list[int], list[list[str]]]]:
+    def batches(self, size: int = 4096) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
         """The header is read first (into `header`), then the non-blank rows come in batches of
         (line numbers, rows). The C reader takes a batch at a time; line numbers are worked out
         from the lines it has read, which needs a look inside the cells only when a batch holds a
@@ -196,10 +229,11 @@ class CsvFile:
                     rows = list(islice(reader, size))
                     if not rows:
                         return
+                    lines: Sequence[int]
                     if reader.line_num - done == len(rows):
-                        lines = list(range(done + 1, reader.line_num + 1))
+                        lines = range(done + 1, reader.line_num + 1)
                     else:
-                        lines = _starts(rows, done)
+                        lines = LineNumbers(rows, done)
                     done = reader.line_num
                     if not all(rows) or not all(map(any, rows)):
                         kept = [

@@ -8,13 +8,14 @@ returns the value or raises `CellError` with a message for the person who typed 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from thidua.catalogue import (
     CELL_MISSING,
@@ -34,14 +35,14 @@ from thidua.catalogue import (
     Code,
     Message,
 )
-from thidua.csvfile import CsvFile
+from thidua.csvfile import CsvFile, LineNumbers
 from thidua.findings import Finding, Position
 from thidua.models import Cluster, parse_dmy
 from thidua.names import did_you_mean, fold
 from thidua.numbers import MAX_DIGITS, other_digits, shown, written_digits
 from thidua.textfile import MarksError, marks_problem, nfc
 
-_Batch = tuple[list[int], list[list[str]]]
+_Batch = tuple[Sequence[int], list[list[str]]]
 
 
 class CellError(ValueError):
@@ -138,33 +139,33 @@ def fast_ids(texts: list[str]) -> list[str | None]:
     return [t or None for t in texts] if "" in texts else texts  # type: ignore[return-value]
 
 
-_TOO_MANY_DIGITS = 10**MAX_DIGITS
-
-
 def fast_counts(texts: list[str]) -> list[int | None]:
-    # int() reads '٣' as 3: one join and one scan in C keep to ASCII. Past the digits a number may
-    # have, the cell-by-cell reader says so (int() itself refuses 4,300 digits and more).
-    if not "".join(texts).isascii():
-        raise ValueError
-    if "" in texts:
-        values: list[int | None] = [int(t) if t else None for t in texts]
-        digits = all(map(str.isdigit, filter(None, texts)))
-        largest = max(filter(None, values), default=0)
-    else:
-        whole = list(map(int, texts))
-        digits = all(map(str.isdigit, texts))
-        largest = max(whole, default=0)
-        values = cast("list[int | None]", whole)
-    if not digits or 0 in values or largest >= _TOO_MANY_DIGITS:
-        raise ValueError
-    return values
+    """A column of counts, each distinct text read once (a ledger's counts are 1, 2, 3 …). Anything
+    unusual — not ASCII digits (int() reads '٣' as 3), 0, more digits than a number may have —
+    raises, and the cell-by-cell reader says what is wrong."""
+    known: dict[str, int | None] = {}
+    for text in set(texts):
+        if not text:
+            known[text] = None
+        elif text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS and int(text):
+            known[text] = int(text)
+        else:
+            raise ValueError(text)
+    return list(map(known.__getitem__, texts))
 
 
 def fast_dates(texts: list[str]) -> list[date | None]:
     """A column of dates, each distinct text read once: a ledger repeats a few decision dates
     thousands of times, in whichever form the office wrote them."""
-    known = {text: parse_dmy(text) if text else None for text in set(texts)}
+    known = {text: _date_of(text) if text else None for text in set(texts)}
     return list(map(known.__getitem__, texts))
+
+
+@lru_cache(maxsize=4096)
+def _date_of(text: str) -> date:
+    """A date's text read once for the whole ledger, not once per batch."""
+    value: date = parse_dmy(text)
+    return value
 
 
 class EnumParser:
@@ -274,7 +275,7 @@ class Row:
 class Batch:
     """Rows read together, their values by column: a ledger is checked a batch at a time."""
 
-    lines: list[int]
+    lines: Sequence[int]
     cells: list[list[str]]
     values: dict[str, list[Any]]
 
@@ -359,10 +360,12 @@ class Table:
                 values[column.name] = parsed
             yield Batch(lines, rows, values)
 
-    def _fix_lengths(self, lines: list[int], rows: list[list[str]], width: int) -> set[int]:
+    def _fix_lengths(self, lines: Sequence[int], rows: list[list[str]], width: int) -> set[int]:
         """Pad or cut rows with a wrong number of cells, reporting each; their indexes."""
         if set(map(len, rows)) == {width}:
             return set()
+        if isinstance(lines, LineNumbers):
+            lines.fix()  # the rows are about to change
         shifted = set()
         for k, row in enumerate(rows):
             if len(row) != width:
@@ -383,7 +386,7 @@ class Table:
         column: Column,
         i: int,
         texts: list[str],
-        lines: list[int],
+        lines: Sequence[int],
         rows: list[list[str]],
         shifted: set[int],
     ) -> list[Any]:
