@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,9 @@ import pytest
 from thidua.findings import Finding
 from thidua.inspection import check_repository
 from thidua.repository import Records, load
+
+# The tests keep their compiled templates in a folder of their own, not in the user's cache.
+os.environ.setdefault("THIDUA_CACHE", tempfile.mkdtemp(prefix="thidua-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

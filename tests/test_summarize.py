@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, golden, snapshot
+from conftest import DATA, GOLDEN, ROOT, golden, snapshot
 from typer.testing import CliRunner
 
 from thidua.cli import app
@@ -166,3 +166,28 @@ def test_shipped_templates_are_inside_the_package():
     assert (TEMPLATES / "report.vi.md.j2").is_file()
     assert (TEMPLATES / "report.en.md.j2").is_file()
     assert Path(TEMPLATES).parent.name == "thidua"
+
+
+def test_the_shipped_templates_are_compiled_once_and_kept_in_the_users_cache(tmp_path, monkeypatch):
+    from thidua import rendering
+
+    monkeypatch.setenv("THIDUA_CACHE", str(tmp_path / "cache"))
+    first = CliRunner().invoke(app, ["summarize", "2023", "--data", str(DATA)]).stdout
+    kept = list((tmp_path / "cache" / "templates").rglob("*.cache"))
+    assert kept  # the report and its macros, compiled
+    stamps = {p: p.stat().st_mtime_ns for p in kept}
+    second = CliRunner().invoke(app, ["summarize", "2023", "--data", str(DATA)]).stdout
+    assert second == first
+    assert {p: p.stat().st_mtime_ns for p in kept} == stamps  # read, not written again
+    assert not any(p.is_relative_to(DATA) for p in kept)
+    monkeypatch.setenv("THIDUA_CACHE", "off")
+    assert rendering.compiled_cache() is None
+
+
+def test_a_cache_that_cannot_be_written_costs_only_a_compilation(tmp_path, monkeypatch):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("THIDUA_CACHE", str(blocked))
+    result = CliRunner().invoke(app, ["summarize", "2023", "--data", str(DATA)])
+    assert result.exit_code == 0
+    assert result.stdout == (GOLDEN / "summarize-dbsh-2023.vi.md").read_text(encoding="utf-8")

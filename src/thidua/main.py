@@ -14,6 +14,9 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         print(f"thidua {__version__}")
         return
+    # thidua is a command, not a library host: no Pydantic plugin of another package has a say,
+    # and looking for them costs every command a scan of the installed packages
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from thidua.cli import app
 
     try:

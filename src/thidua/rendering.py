@@ -12,6 +12,8 @@ and dates the way the document's language writes them.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 import re
 import sys
 import time
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
@@ -371,7 +374,9 @@ class Sandbox(SandboxedEnvironment):
         from thidua.decimals import round_to
 
         self.loader_of_folder = _FolderLoader(folder, main)
+        shipped = folder == TEMPLATES and main is None
         super().__init__(
+            bytecode_cache=compiled_cache() if shipped else None,
             loader=self.loader_of_folder,
             undefined=jinja2.StrictUndefined,
             autoescape=False,
@@ -761,6 +766,58 @@ def _sum(
             raise LimitExceeded(f"'sum' makes a list of more than {MAX_ITEMS:,} items")
         return type(start)(chain(start, *items))
     return sum(items, start)
+
+
+def cache_folder() -> Path | None:
+    """Where this user's caches belong (never the data folder): $THIDUA_CACHE, else the system's
+    place for caches. `THIDUA_CACHE=off` keeps no cache."""
+    chosen = os.environ.get("THIDUA_CACHE")
+    if chosen == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "thidua" / "Cache" if base else None
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "thidua"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "thidua"
+
+
+def compiled_cache() -> jinja2.BytecodeCache | None:
+    """The compiled code of the shipped templates, kept between runs: compiling them is most of
+    what a small report costs. Only thidua's own templates are cached (users' templates are
+    compiled each time), under a key of thidua's and Jinja's versions and of this module's source,
+    so that a change of the sandbox's code generator never reuses code compiled by an older one.
+    No cache (a read-only home, a CI runner) is no error: the templates are compiled."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    from thidua import __version__
+
+    source = Path(__file__).read_bytes()
+    key = hashlib.sha256(source + __version__.encode() + jinja2.__version__.encode()).hexdigest()
+    try:
+        target = folder / "templates" / key[:16]
+        target.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return _QuietCache(str(target))
+
+
+class _QuietCache(jinja2.FileSystemBytecodeCache):
+    """A bytecode cache whose failures (a full disk, a file another process is writing) only cost
+    a compilation."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def environment(lang: str = "vi", folder: Path = TEMPLATES, main: str | None = None) -> Sandbox:
