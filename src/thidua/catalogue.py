@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from thidua.findings import Finding, Position, Severity
+from thidua.i18n import N_, _
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -49,7 +50,7 @@ class Message:
     def text(self, **fields: Any) -> str:
         """The message with its fields filled in; a field's text that is very long (a cell may
         hold a megabyte) is cut in the middle, so that no message repeats a whole file."""
-        return self.template.format(**{k: _short(v) for k, v in fields.items()})
+        return _(self.template).format(**{k: _short(v) for k, v in fields.items()})
 
     @property
     def fields(self) -> set[str]:
@@ -148,11 +149,11 @@ FILE_EMPTY = code(
     "file-empty",
     ERROR,
     "Reading files",
-    title="The file is empty",
-    doc="The file has nothing in it, or only comments.",
-    fix="Fill it in or delete it.",
+    title=N_("The file is empty"),
+    doc=N_("The file has nothing in it, or only comments."),
+    fix=N_("Fill it in or delete it."),
     files=(ANY_FILE,),
-    message="the file is empty; fill it in or delete it",
+    message=N_("the file is empty; fill it in or delete it"),
     whole_file=True,
 )
 FILE_EMPTY_CSV = FILE_EMPTY.variant("the file is empty")
@@ -162,12 +163,14 @@ FILE_TOO_LARGE = code(
     "file-too-large",
     ERROR,
     "Reading files",
-    title="The file is too large",
-    doc="A YAML file over 8 MiB or a CSV file over 2 GiB.",
-    fix="Keep large ledgers in CSV; split the file.",
+    title=N_("The file is too large"),
+    doc=N_("A YAML file over 8 MiB or a CSV file over 2 GiB."),
+    fix=N_("Keep large ledgers in CSV; split the file."),
     files=(ANY_FILE,),
-    message="the file is {size} MiB, more than the {limit} MiB this kind of file may have;"
-    " split it, or keep large ledgers in CSV",
+    message=N_(
+        "the file is {size} MiB, more than the {limit} MiB this kind of file may have;"
+        " split it, or keep large ledgers in CSV"
+    ),
     whole_file=True,
 )
 
@@ -175,12 +178,14 @@ FILE_BINARY = code(
     "file-binary",
     ERROR,
     "Reading files",
-    title="The file is not text",
-    doc="The file is not text: often an `.xlsx` renamed to `.csv`, or a file saved as UTF-16. A"
-    " NUL byte anywhere in a file, however far in, is refused at its line.",
-    fix="In Excel, *Save As* → *CSV UTF-8 (Comma delimited)*.",
+    title=N_("The file is not text"),
+    doc=N_(
+        "The file is not text: often an `.xlsx` renamed to `.csv`, or a file saved as UTF-16. A"
+        " NUL byte anywhere in a file, however far in, is refused at its line."
+    ),
+    fix=N_("In Excel, *Save As* → *CSV UTF-8 (Comma delimited)*."),
     files=(ANY_FILE,),
-    message="this is not a text file{hint}",
+    message=N_("this is not a text file{hint}"),
     whole_file=True,
 )
 
@@ -193,26 +198,34 @@ FILE_ENCODING = code(
     "file-encoding",
     ERROR,
     "Reading files",
-    title="The file is not UTF-8",
-    doc="The file is not UTF-8; the message names its likely encoding (TCVN3/ABC, VNI-Windows or"
-    " Windows-1258), e.g. `Th¸i B×nh` is TCVN3 for *Thái Bình*.",
-    fix="Convert it to Unicode with UniKey's converter (*Công cụ chuyển mã*), or save it as"
-    " *CSV UTF-8* in Excel.",
+    title=N_("The file is not UTF-8"),
+    doc=N_(
+        "The file is not UTF-8; the message names its likely encoding (TCVN3/ABC, VNI-Windows or"
+        " Windows-1258), e.g. `Th¸i B×nh` is TCVN3 for *Thái Bình*."
+    ),
+    fix=N_(
+        "Convert it to Unicode with UniKey's converter (*Công cụ chuyển mã*), or save it as"
+        " *CSV UTF-8* in Excel."
+    ),
     files=(ANY_FILE,),
-    message="the file is not UTF-8 (byte 0x{byte:02X}); it looks like {encoding}. Convert it to"
-    " Unicode UTF-8 (in Excel: Save As 'CSV UTF-8'; in UniKey: Công cụ chuyển mã, to 'Unicode')",
+    message=N_(
+        "the file is not UTF-8 (byte 0x{byte:02X}); it looks like {encoding}. Convert it to"
+        " Unicode UTF-8 (in Excel: Save As 'CSV UTF-8'; in UniKey: Công cụ chuyển mã, to 'Unicode')"
+    ),
 )
 
 FILE_UNREADABLE = code(
     "file-unreadable",
     ERROR,
     "Reading files",
-    title="The file cannot be read",
-    doc="The file exists but cannot be read: permissions, or its name taken by something that is"
-    " not a file (a folder, a FIFO, a device, a socket), which is refused without being opened.",
-    fix="As the message says.",
+    title=N_("The file cannot be read"),
+    doc=N_(
+        "The file exists but cannot be read: permissions, or its name taken by something that is"
+        " not a file (a folder, a FIFO, a device, a socket), which is refused without being opened."
+    ),
+    fix=N_("As the message says."),
     files=(ANY_FILE,),
-    message="the file cannot be read: {reason}",
+    message=N_("the file cannot be read: {reason}"),
     whole_file=True,
 )
 
@@ -220,27 +233,33 @@ TEXT_COMBINING_MARKS = code(
     "text-combining-marks",
     ERROR,
     "Reading files",
-    title="More than 30 combining marks in a row",
-    doc="Text with more than 30 combining marks (accents written as separate characters) in a row:"
-    " Vietnamese needs at most two on a letter (`ệ` is `e`, a circumflex and a dot below), and"
-    " Unicode's stream-safe format allows 30. Such a run is damaged or hostile text, and"
-    " normalising it costs time in the square of its length; the file is read no further.",
-    fix="Retype the text named; remove the run of marks.",
+    title=N_("More than 30 combining marks in a row"),
+    doc=N_(
+        "Text with more than 30 combining marks (accents written as separate characters) in a row:"
+        " Vietnamese needs at most two on a letter (`ệ` is `e`, a circumflex and a dot below), and"
+        " Unicode's stream-safe format allows 30. Such a run is damaged or hostile text, and"
+        " normalising it costs time in the square of its length; the file is read no further."
+    ),
+    fix=N_("Retype the text named; remove the run of marks."),
     files=(ANY_FILE,),
-    message="{count} combining marks in a row here, more than the {limit} any text may have;"
-    " retype this text (the file is read no further)",
+    message=N_(
+        "{count} combining marks in a row here, more than the {limit} any text may have;"
+        " retype this text (the file is read no further)"
+    ),
 )
 
 FILE_UNKNOWN = code(
     "file-unknown",
     WARNING,
     "Reading files",
-    title="A file thidua does not read",
-    doc="A file or folder that thidua does not read, such as `2023/indicator.csv` (a typo for"
-    " `indicators.csv`).",
-    fix="Rename it; notes belong in `.md` files, which are ignored.",
+    title=N_("A file thidua does not read"),
+    doc=N_(
+        "A file or folder that thidua does not read, such as `2023/indicator.csv` (a typo for"
+        " `indicators.csv`)."
+    ),
+    fix=N_("Rename it; notes belong in `.md` files, which are ignored."),
     files=(ANY_FILE,),
-    message="thidua does not read this file; the files of a year are {known}{hint}",
+    message=N_("thidua does not read this file; the files of a year are {known}{hint}"),
     whole_file=True,
 )
 FILE_UNKNOWN_TOP = FILE_UNKNOWN.variant(
@@ -251,15 +270,19 @@ FILE_LEFTOVER = code(
     "file-leftover",
     WARNING,
     "Reading files",
-    title="A temporary file left by an interrupted write",
-    doc="A `.thidua-….tmp` file: thidua writes a record to such a file first and renames it over"
-    " the record, so an interrupted write (a power cut, a killed process) leaves it behind. The"
-    " record itself is whole. The next thidua command that writes removes it once it is ten"
-    " minutes old.",
-    fix="Delete it; do not commit it.",
+    title=N_("A temporary file left by an interrupted write"),
+    doc=N_(
+        "A `.thidua-….tmp` file: thidua writes a record to such a file first and renames it over"
+        " the record, so an interrupted write (a power cut, a killed process) leaves it behind. The"
+        " record itself is whole. The next thidua command that writes removes it once it is ten"
+        " minutes old."
+    ),
+    fix=N_("Delete it; do not commit it."),
     files=(ANY_FILE,),
-    message="a temporary file left by an interrupted write; the record itself is whole: delete"
-    " this file",
+    message=N_(
+        "a temporary file left by an interrupted write; the record itself is whole: delete"
+        " this file"
+    ),
     whole_file=True,
 )
 
@@ -267,12 +290,16 @@ CLUSTER_MISSING = code(
     "cluster-missing",
     ERROR,
     "Reading files",
-    title="No cluster.yaml",
-    doc="There is no `cluster.yaml` in the folder, or the folder does not exist.",
-    fix="Run thidua in the repository that holds `data/`, or name the folder with `--data DIR`.",
+    title=N_("No cluster.yaml"),
+    doc=N_("There is no `cluster.yaml` in the folder, or the folder does not exist."),
+    fix=N_(
+        "Run thidua in the repository that holds `data/`, or name the folder with `--data DIR`."
+    ),
     files=(CLUSTER,),
-    message="no cluster.yaml in {root}; is this a cluster's data folder?"
-    " (give it with --data DIR or THIDUA_DATA)",
+    message=N_(
+        "no cluster.yaml in {root}; is this a cluster's data folder?"
+        " (give it with --data DIR or THIDUA_DATA)"
+    ),
     whole_file=True,
 )
 DATA_FOLDER_MISSING = CLUSTER_MISSING.variant(
@@ -285,13 +312,15 @@ YAML_SYNTAX = code(
     "yaml-syntax",
     ERROR,
     "YAML",
-    title="The YAML cannot be parsed",
-    doc="The YAML cannot be parsed. Common causes: a value with `: ` in it"
-    ' (`title: Hội nghị: tổng kết` → `title: "Hội nghị: tổng kết"`), a tab used for indenting,'
-    " a key out of line with the keys above it.",
-    fix="Correct the line named, as the message says.",
+    title=N_("The YAML cannot be parsed"),
+    doc=N_(
+        "The YAML cannot be parsed. Common causes: a value with `: ` in it"
+        ' (`title: Hội nghị: tổng kết` → `title: "Hội nghị: tổng kết"`), a tab used for indenting,'
+        " a key out of line with the keys above it."
+    ),
+    fix=N_("Correct the line named, as the message says."),
     files=(YAML_FILES,),
-    message="YAML syntax: {problem}{hint}",
+    message=N_("YAML syntax: {problem}{hint}"),
 )
 YAML_COMPLEX_KEY = YAML_SYNTAX.variant("a key must be plain text, not a list or a mapping")
 
@@ -299,22 +328,26 @@ YAML_DUPLICATE_KEY = code(
     "yaml-duplicate-key",
     ERROR,
     "YAML",
-    title="A key written twice",
-    doc="The same key twice in one mapping. (Most YAML tools silently keep the last one.)",
-    fix="Keep one.",
+    title=N_("A key written twice"),
+    doc=N_("The same key twice in one mapping. (Most YAML tools silently keep the last one.)"),
+    fix=N_("Keep one."),
     files=(YAML_FILES,),
-    message="the key '{key}' is written twice (first at line {first}); only one may stay: merge them",
+    message=N_(
+        "the key '{key}' is written twice (first at line {first}); only one may stay: merge them"
+    ),
 )
 
 YAML_ALIAS = code(
     "yaml-alias",
     ERROR,
     "YAML",
-    title="An anchor or alias",
-    doc="`&anchor` and `*alias` are refused: they hide what a value is, and can blow up in size.",
-    fix="Write each value out.",
+    title=N_("An anchor or alias"),
+    doc=N_(
+        "`&anchor` and `*alias` are refused: they hide what a value is, and can blow up in size."
+    ),
+    fix=N_("Write each value out."),
     files=(YAML_FILES,),
-    message="aliases (*{name}) are not allowed; write the value out in full",
+    message=N_("aliases (*{name}) are not allowed; write the value out in full"),
 )
 YAML_ANCHOR = YAML_ALIAS.variant("anchors (&{name}) are not allowed; write each value out in full")
 
@@ -322,37 +355,41 @@ YAML_TAG = code(
     "yaml-tag",
     ERROR,
     "YAML",
-    title="A YAML tag",
-    doc="`!!python/object…`, `!!str`, or any other tag.",
-    fix="Remove the tag; quote the value if it must be text.",
+    title=N_("A YAML tag"),
+    doc=N_("`!!python/object…`, `!!str`, or any other tag."),
+    fix=N_("Remove the tag; quote the value if it must be text."),
     files=(YAML_FILES,),
-    message="tags such as '{tag}' are not allowed; remove it and write a plain value",
+    message=N_("tags such as '{tag}' are not allowed; remove it and write a plain value"),
 )
 
 YAML_TOO_LARGE = code(
     "yaml-too-large",
     ERROR,
     "YAML",
-    title="A YAML file with too many keys, items or values",
-    doc="A mapping with more than 1,000 keys, a list with more than 10,000 items, or a file with"
-    " more than 100,000 keys and values in all. A national cluster's `cluster.yaml` has 63 members, some 40"
-    " indicators and a few thousand values; a file past these limits is damaged or hostile, and is"
-    " read no further.",
-    fix="Check the line named: a list or mapping that runs on, often a paste gone wrong.",
+    title=N_("A YAML file with too many keys, items or values"),
+    doc=N_(
+        "A mapping with more than 1,000 keys, a list with more than 10,000 items, or a file with"
+        " more than 100,000 keys and values in all. A national cluster's `cluster.yaml` has 63 members, some 40"
+        " indicators and a few thousand values; a file past these limits is damaged or hostile, and is"
+        " read no further."
+    ),
+    fix=N_("Check the line named: a list or mapping that runs on, often a paste gone wrong."),
     files=(YAML_FILES,),
-    message="this {what} has more than {limit} {things}, more than a file of thidua may have;"
-    " the file is read no further",
+    message=N_(
+        "this {what} has more than {limit} {things}, more than a file of thidua may have;"
+        " the file is read no further"
+    ),
 )
 
 YAML_DOCUMENTS = code(
     "yaml-documents",
     ERROR,
     "YAML",
-    title="More than one YAML document",
-    doc="A second `---` starts another document.",
-    fix="One document per file.",
+    title=N_("More than one YAML document"),
+    doc=N_("A second `---` starts another document."),
+    fix=N_("One document per file."),
     files=(YAML_FILES,),
-    message="the file holds more than one YAML document ('---'); keep one",
+    message=N_("the file holds more than one YAML document ('---'); keep one"),
 )
 
 # --- fields and values -----------------------------------------------------------------------
@@ -361,11 +398,11 @@ FIELD_MISSING = code(
     "field-missing",
     ERROR,
     "Fields and values",
-    title="A required field or cell is empty",
-    doc="A required field or cell is empty: `kind` of a member, `member` of a CSV row.",
-    fix="Add it.",
+    title=N_("A required field or cell is empty"),
+    doc=N_("A required field or cell is empty: `kind` of a member, `member` of a CSV row."),
+    fix=N_("Add it."),
     files=(YAML_FILES, CSV_FILES),
-    message="'{name}' is missing; add it",
+    message=N_("'{name}' is missing; add it"),
 )
 CELL_MISSING = FIELD_MISSING.variant("the cell in column '{column}' is empty; it must be filled")
 
@@ -373,24 +410,26 @@ FIELD_UNKNOWN = code(
     "field-unknown",
     ERROR,
     "Fields and values",
-    title="A key the format does not have",
-    doc="A key the format does not have: `frist_year: 2020` (did you mean `first_year`?).",
-    fix="Correct the spelling, or remove it (put free text in `note`).",
+    title=N_("A key the format does not have"),
+    doc=N_("A key the format does not have: `frist_year: 2020` (did you mean `first_year`?)."),
+    fix=N_("Correct the spelling, or remove it (put free text in `note`)."),
     files=(YAML_FILES,),
-    message="'{name}' is not a field here{hint}",
+    message=N_("'{name}' is not a field here{hint}"),
 )
 
 VALUE_INVALID = code(
     "value-invalid",
     ERROR,
     "Fields and values",
-    title="A value of the wrong kind",
-    doc="A value of the wrong kind: a code not in quotes (`code: 34`), an id that is not lower-case"
-    " ASCII (`id: Thái Bình`), a date that does not exist (`date: 31/13/2024`), a word outside"
-    " its list (`aggregate: avg`).",
-    fix="As the message says.",
+    title=N_("A value of the wrong kind"),
+    doc=N_(
+        "A value of the wrong kind: a code not in quotes (`code: 34`), an id that is not lower-case"
+        " ASCII (`id: Thái Bình`), a date that does not exist (`date: 31/13/2024`), a word outside"
+        " its list (`aggregate: avg`)."
+    ),
+    fix=N_("As the message says."),
     files=(YAML_FILES, CSV_FILES),
-    message="{where}: {problem}",
+    message=N_("{where}: {problem}"),
 )
 NOT_A_NUMBER = VALUE_INVALID.variant("'{text}' is not a number; write it like 6.3 or 235000")
 SCIENTIFIC = VALUE_INVALID.variant(
@@ -405,69 +444,87 @@ NUMBER_DIGITS = code(
     "number-digits",
     ERROR,
     "Fields and values",
-    title="A number not written with the digits 0-9",
-    doc="A number written with another script's digits (Arabic-Indic `٣`, full-width `３`,"
-    " superscript `²`, circled `①`) or with underscores (`7_0.3`): many programs read these as"
-    " numbers, and a reviewer reads what the file shows. Refused in every CSV number cell and every"
-    " number of the YAML files.",
-    fix="Type the number with the digits 0-9, a decimal point and an optional minus sign: `70.3`.",
+    title=N_("A number not written with the digits 0-9"),
+    doc=N_(
+        "A number written with another script's digits (Arabic-Indic `٣`, full-width `３`,"
+        " superscript `²`, circled `①`) or with underscores (`7_0.3`): many programs read these as"
+        " numbers, and a reviewer reads what the file shows. Refused in every CSV number cell and every"
+        " number of the YAML files."
+    ),
+    fix=N_(
+        "Type the number with the digits 0-9, a decimal point and an optional minus sign: `70.3`."
+    ),
     files=(YAML_FILES, CSV_FILES),
-    message="'{text}' is not written with the digits 0-9; write numbers with the digits 0-9 and"
-    " a decimal point only, like 6.3 or 235000",
+    message=N_(
+        "'{text}' is not written with the digits 0-9; write numbers with the digits 0-9 and"
+        " a decimal point only, like 6.3 or 235000"
+    ),
 )
 
 NUMBER_PRECISION = code(
     "number-precision",
     ERROR,
     "Fields and values",
-    title="A number with more than 20 significant digits",
-    doc="A number with more than 20 significant digits, counted as it is written out in full"
-    " (`1e25` has 26): no real figure has so many, and figures are computed with 28 digits, so"
-    " such a number is surely a typo or a paste gone wrong. Refused in every CSV number cell and"
-    " every number of the YAML files.",
-    fix="Correct the number; round it to the digits that are known.",
+    title=N_("A number with more than 20 significant digits"),
+    doc=N_(
+        "A number with more than 20 significant digits, counted as it is written out in full"
+        " (`1e25` has 26): no real figure has so many, and figures are computed with 28 digits, so"
+        " such a number is surely a typo or a paste gone wrong. Refused in every CSV number cell and"
+        " every number of the YAML files."
+    ),
+    fix=N_("Correct the number; round it to the digits that are known."),
     files=(YAML_FILES, CSV_FILES),
-    message="'{text}' has {digits} significant digits, more than the {limit} a number may have;"
-    " check for a typo",
+    message=N_(
+        "'{text}' has {digits} significant digits, more than the {limit} a number may have;"
+        " check for a typo"
+    ),
 )
 
 DECIMAL_COMMA = code(
     "decimal-comma",
     ERROR,
     "Fields and values",
-    title="A decimal comma",
-    doc='A number written with a decimal comma, as Vietnamese Excel shows it: `"9,41"`.',
-    fix="`9.41`: numbers use a decimal point and no thousands separators.",
+    title=N_("A decimal comma"),
+    doc=N_('A number written with a decimal comma, as Vietnamese Excel shows it: `"9,41"`.'),
+    fix=N_("`9.41`: numbers use a decimal point and no thousands separators."),
     files=(CSV_FILES,),
-    message="'{text}' uses a decimal comma; write {fixed} (a decimal point,"
-    " no thousands separators)",
+    message=N_(
+        "'{text}' uses a decimal comma; write {fixed} (a decimal point, no thousands separators)"
+    ),
 )
 
 NUMBER_GROUPING = code(
     "number-grouping",
     ERROR,
     "Fields and values",
-    title="A thousands dot in a whole figure",
-    doc="Dots between groups of three digits: `1.234.567` anywhere, or `55.632` in an indicator"
-    " that counts whole things (`decimals: 0`): almost surely thousands separators, and reading"
-    " `55.632` as 55,632 would be a thousandfold error. The same rule reads a figure and its plan"
-    " cell (`<id>.plan`); where the indicator has decimals, `6.150` is a figure.",
-    fix="`55632`. If a fraction is really meant, give the indicator `decimals` in `cluster.yaml`.",
+    title=N_("A thousands dot in a whole figure"),
+    doc=N_(
+        "Dots between groups of three digits: `1.234.567` anywhere, or `55.632` in an indicator"
+        " that counts whole things (`decimals: 0`): almost surely thousands separators, and reading"
+        " `55.632` as 55,632 would be a thousandfold error. The same rule reads a figure and its plan"
+        " cell (`<id>.plan`); where the indicator has decimals, `6.150` is a figure."
+    ),
+    fix=N_(
+        "`55632`. If a fraction is really meant, give the indicator `decimals` in `cluster.yaml`."
+    ),
     files=(INDICATORS,),
-    message="'{text}' looks like {fixed} written with a thousands dot; write"
-    " {fixed} (no separators). If a fraction is meant, give the indicator decimals in cluster.yaml",
+    message=N_(
+        "'{text}' looks like {fixed} written with a thousands dot; write"
+        " {fixed} (no separators). If a fraction is meant, give the indicator decimals in cluster.yaml"
+    ),
 )
 
 YEAR_MISMATCH = code(
     "year-mismatch",
     ERROR,
     "Fields and values",
-    title="A file in another year's folder",
-    doc="`2024/leadership.yaml` says `year: 2023`.",
-    fix="Move the file to its year's folder, or correct the year.",
+    title=N_("A file in another year's folder"),
+    doc=N_("`2024/leadership.yaml` says `year: 2023`."),
+    fix=N_("Move the file to its year's folder, or correct the year."),
     files=YEAR_DOCUMENTS,
-    message="the file says year {year} but sits in the folder {folder}/;"
-    " move it or correct the year",
+    message=N_(
+        "the file says year {year} but sits in the folder {folder}/; move it or correct the year"
+    ),
 )
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -476,25 +533,33 @@ CSV_SYNTAX = code(
     "csv-syntax",
     ERROR,
     "CSV",
-    title="The CSV cannot be parsed",
-    doc="A quote opened and never closed, or a stray quote inside a cell; reported at the line"
-    " where the row with the quote starts.",
-    fix='A cell that holds a quote, a separator or a line break must be inside `"…"`, with quotes'
-    ' inside it doubled (`""`).',
+    title=N_("The CSV cannot be parsed"),
+    doc=N_(
+        "A quote opened and never closed, or a stray quote inside a cell; reported at the line"
+        " where the row with the quote starts."
+    ),
+    fix=N_(
+        'A cell that holds a quote, a separator or a line break must be inside `"…"`, with quotes'
+        ' inside it doubled (`""`).'
+    ),
     files=(CSV_FILES,),
-    message="CSV syntax: {problem}; check the quotes on this line"
-    ' (a cell that holds a quote or a line break must be inside "…")',
+    message=N_(
+        "CSV syntax: {problem}; check the quotes on this line"
+        ' (a cell that holds a quote or a line break must be inside "…")'
+    ),
 )
 
 CSV_HEADER = code(
     "csv-header",
     ERROR,
     "CSV",
-    title="A wrong header",
-    doc="An unknown column (`grwth` for `growth`), a column twice, or a required column missing.",
-    fix="Correct the header line; the columns of each file are in [format.md](format.md).",
+    title=N_("A wrong header"),
+    doc=N_(
+        "An unknown column (`grwth` for `growth`), a column twice, or a required column missing."
+    ),
+    fix=N_("Correct the header line; the columns of each file are in [format.md](format.md)."),
     files=(CSV_FILES,),
-    message="unknown column '{name}'{hint}",
+    message=N_("unknown column '{name}'{hint}"),
 )
 CSV_COLUMN_TWICE = CSV_HEADER.variant("the column '{name}' appears twice; keep one")
 CSV_COLUMN_LACKING = CSV_HEADER.variant("the header lacks the column '{name}'")
@@ -503,28 +568,38 @@ CSV_ROW_LENGTH = code(
     "csv-row-length",
     ERROR,
     "CSV",
-    title="A row of the wrong length",
-    doc="A row with more or fewer cells than the header: usually a `,` inside a cell that is not"
-    " quoted (`9,41`).",
-    fix="Quote the cell, or add the missing separators.",
+    title=N_("A row of the wrong length"),
+    doc=N_(
+        "A row with more or fewer cells than the header: usually a `,` inside a cell that is not"
+        " quoted (`9,41`)."
+    ),
+    fix=N_("Quote the cell, or add the missing separators."),
     files=(CSV_FILES,),
-    message="this row has {cells} cells but the header has {width};"
-    " check for a missing or extra separator",
+    message=N_(
+        "this row has {cells} cells but the header has {width};"
+        " check for a missing or extra separator"
+    ),
 )
 
 CSV_TOO_MANY_COLUMNS = code(
     "csv-too-many-columns",
     ERROR,
     "CSV",
-    title="A line with more than 1,000 cells",
-    doc="A line of a CSV file with more than 1,000 cells (more than 999 separators, counting those"
-    " inside quotes): a national cluster's `indicators.csv` has some 165 columns, so such a line is"
-    " a damaged or hostile file. The file is read no further.",
-    fix="Check the file's separators; a cell that holds many commas is a note that belongs in a"
-    " `.md` file.",
+    title=N_("A line with more than 1,000 cells"),
+    doc=N_(
+        "A line of a CSV file with more than 1,000 cells (more than 999 separators, counting those"
+        " inside quotes): a national cluster's `indicators.csv` has some 165 columns, so such a line is"
+        " a damaged or hostile file. The file is read no further."
+    ),
+    fix=N_(
+        "Check the file's separators; a cell that holds many commas is a note that belongs in a"
+        " `.md` file."
+    ),
     files=(CSV_FILES,),
-    message="this line has more than {limit} cells (separators '{delimiter}'), more than a CSV"
-    " file of thidua may have; the file is read no further",
+    message=N_(
+        "this line has more than {limit} cells (separators '{delimiter}'), more than a CSV"
+        " file of thidua may have; the file is read no further"
+    ),
 )
 
 # --- cluster.yaml ----------------------------------------------------------------------------
@@ -533,23 +608,27 @@ ID_DUPLICATE = code(
     "id-duplicate",
     ERROR,
     "cluster.yaml",
-    title="An id used twice",
-    doc="Two members (or indicators, or award types) with the same id.",
-    fix="Ids are unique: rename one.",
+    title=N_("An id used twice"),
+    doc=N_("Two members (or indicators, or award types) with the same id."),
+    fix=N_("Ids are unique: rename one."),
     files=(CLUSTER,),
-    message="the id '{id}' is used twice in {field} (first at line {first}); ids must be unique",
+    message=N_(
+        "the id '{id}' is used twice in {field} (first at line {first}); ids must be unique"
+    ),
 )
 
 INDICATOR_REF = code(
     "indicator-ref",
     ERROR,
     "cluster.yaml",
-    title="A reference to an indicator that is not reported",
-    doc="A `share` whose `numerator` or `denominator`, or a `weighted_mean` whose `weight`, is not"
-    " an indicator that members report.",
-    fix="Name an indicator that members report (not another `share`).",
+    title=N_("A reference to an indicator that is not reported"),
+    doc=N_(
+        "A `share` whose `numerator` or `denominator`, or a `weighted_mean` whose `weight`, is not"
+        " an indicator that members report."
+    ),
+    fix=N_("Name an indicator that members report (not another `share`)."),
     files=(CLUSTER,),
-    message="{field} '{ref}' is not an indicator reported in indicators.csv{hint}",
+    message=N_("{field} '{ref}' is not an indicator reported in indicators.csv{hint}"),
 )
 
 # --- members across files --------------------------------------------------------------------
@@ -558,22 +637,24 @@ MEMBER_UNKNOWN = code(
     "member-unknown",
     ERROR,
     "Members across files",
-    title="An id that is not a member",
-    doc="An id that is not a member: `chair: nam-dinhh`. The message suggests the closest member.",
-    fix="Use the member's id from `cluster.yaml`.",
+    title=N_("An id that is not a member"),
+    doc=N_(
+        "An id that is not a member: `chair: nam-dinhh`. The message suggests the closest member."
+    ),
+    fix=N_("Use the member's id from `cluster.yaml`."),
     files=(CLUSTER, *YEAR_DOCUMENTS, INDICATORS, AWARDS),
-    message="{role} '{id}' is not a member in cluster.yaml{hint}",
+    message=N_("{role} '{id}' is not a member in cluster.yaml{hint}"),
 )
 
 MEMBER_INACTIVE = code(
     "member-inactive",
     ERROR,
     "Members across files",
-    title="A member named in a year it was not a member",
-    doc="`chair: thai-binh` in `2026/` when Thái Bình's `last_year` is 2025.",
-    fix="Name a member of that year, or correct `first_year`/`last_year`.",
+    title=N_("A member named in a year it was not a member"),
+    doc=N_("`chair: thai-binh` in `2026/` when Thái Bình's `last_year` is 2025."),
+    fix=N_("Name a member of that year, or correct `first_year`/`last_year`."),
     files=(*YEAR_DOCUMENTS, INDICATORS, AWARDS),
-    message="{role} '{id}' was not a member in {year} (member {span})",
+    message=N_("{role} '{id}' was not a member in {year} (member {span})"),
 )
 
 # --- leadership and conference ---------------------------------------------------------------
@@ -582,23 +663,27 @@ LEADERSHIP_SAME = code(
     "leadership-same",
     ERROR,
     "Leadership and conference",
-    title="One member is chair and deputy",
-    doc="The same member is named as chair and as deputy.",
-    fix="The deputy is another member.",
+    title=N_("One member is chair and deputy"),
+    doc=N_("The same member is named as chair and as deputy."),
+    fix=N_("The deputy is another member."),
     files=(LEADERSHIP,),
-    message="'{id}' is both chair and deputy; the deputy must be another member",
+    message=N_("'{id}' is both chair and deputy; the deputy must be another member"),
 )
 
 HANDOVER_MISMATCH = code(
     "handover-mismatch",
     WARNING,
     "Leadership and conference",
-    title="The handover is not from last year's chair",
-    doc="`2024/leadership.yaml` says the handover came from `bac-ninh`, but"
-    " `2023/leadership.yaml` names `thai-binh` as chair.",
-    fix="Correct whichever is wrong.",
+    title=N_("The handover is not from last year's chair"),
+    doc=N_(
+        "`2024/leadership.yaml` says the handover came from `bac-ninh`, but"
+        " `2023/leadership.yaml` names `thai-binh` as chair."
+    ),
+    fix=N_("Correct whichever is wrong."),
     files=(LEADERSHIP,),
-    message="the handover is from '{given}' but {previous}/leadership.yaml names '{chair}' as chair",
+    message=N_(
+        "the handover is from '{given}' but {previous}/leadership.yaml names '{chair}' as chair"
+    ),
 )
 
 # --- pledge ----------------------------------------------------------------------------------
@@ -607,33 +692,35 @@ SIGNATURE_DUPLICATE = code(
     "signature-duplicate",
     ERROR,
     "Pledge",
-    title="A member signed twice",
-    doc="A member signs the pledge twice.",
-    fix="Keep one signature.",
+    title=N_("A member signed twice"),
+    doc=N_("A member signs the pledge twice."),
+    fix=N_("Keep one signature."),
     files=(PLEDGE,),
-    message="'{id}' has signed already (line {first}); a member signs once: remove one of the two",
+    message=N_(
+        "'{id}' has signed already (line {first}); a member signs once: remove one of the two"
+    ),
 )
 
 SIGNATURE_DATE = code(
     "signature-date",
     ERROR,
     "Pledge",
-    title="A signature outside the pledge's year",
-    doc="A 2024 pledge signature dated in 2023.",
-    fix="Correct the date.",
+    title=N_("A signature outside the pledge's year"),
+    doc=N_("A 2024 pledge signature dated in 2023."),
+    fix=N_("Correct the date."),
     files=(PLEDGE,),
-    message="the signature is dated {date}, outside the pledge's year {year}",
+    message=N_("the signature is dated {date}, outside the pledge's year {year}"),
 )
 
 PLEDGE_UNSIGNED = code(
     "pledge-unsigned",
     WARNING,
     "Pledge",
-    title="A past pledge some member never signed",
-    doc="A past year's pledge that a member active that year never signed.",
-    fix="Add the signature, or correct the member's years.",
+    title=N_("A past pledge some member never signed"),
+    doc=N_("A past year's pledge that a member active that year never signed."),
+    fix=N_("Add the signature, or correct the member's years."),
     files=(PLEDGE,),
-    message="the {year} pledge was never signed by: {members}",
+    message=N_("the {year} pledge was never signed by: {members}"),
 )
 
 # --- indicators.csv --------------------------------------------------------------------------
@@ -642,11 +729,11 @@ INDICATOR_ROW_MISSING = code(
     "indicator-row-missing",
     ERROR,
     "indicators.csv",
-    title="A member has no row",
-    doc="A member active that year has no row in the year's `indicators.csv`.",
-    fix="Add its row; leave unknown figures empty.",
+    title=N_("A member has no row"),
+    doc=N_("A member active that year has no row in the year's `indicators.csv`."),
+    fix=N_("Add its row; leave unknown figures empty."),
     files=(INDICATORS,),
-    message="no row for '{id}', a member in {year}; add its row (leave unknown figures empty)",
+    message=N_("no row for '{id}', a member in {year}; add its row (leave unknown figures empty)"),
     whole_file=True,
 )
 
@@ -654,23 +741,25 @@ INDICATOR_ROW_DUPLICATE = code(
     "indicator-row-duplicate",
     ERROR,
     "indicators.csv",
-    title="A member has two rows",
-    doc="A member has two rows in the year's `indicators.csv`.",
-    fix="Keep one.",
+    title=N_("A member has two rows"),
+    doc=N_("A member has two rows in the year's `indicators.csv`."),
+    fix=N_("Keep one."),
     files=(INDICATORS,),
-    message="'{id}' has a second row (first at line {first}); each member has one row",
+    message=N_("'{id}' has a second row (first at line {first}); each member has one row"),
 )
 
 INDICATOR_COLUMN_MISSING = code(
     "indicator-column-missing",
     WARNING,
     "indicators.csv",
-    title="An indicator has no column",
-    doc="An indicator defined in `cluster.yaml` has no column this year, so the report has no"
-    " figures for it.",
-    fix="Add the column, even if its cells are empty.",
+    title=N_("An indicator has no column"),
+    doc=N_(
+        "An indicator defined in `cluster.yaml` has no column this year, so the report has no"
+        " figures for it."
+    ),
+    fix=N_("Add the column, even if its cells are empty."),
     files=(INDICATORS,),
-    message="no column '{id}' ({label}); the report will have no figures for it",
+    message=N_("no column '{id}' ({label}); the report will have no figures for it"),
     whole_file=True,
 )
 
@@ -678,13 +767,17 @@ VALUE_OUT_OF_BOUNDS = code(
     "value-out-of-bounds",
     ERROR,
     "indicators.csv",
-    title="A figure outside its plausible range",
-    doc="A figure outside its indicator's plausible `min`/`max`, e.g. growth `101.9` for `10.19`;"
-    " or a share's part larger than its whole.",
-    fix="Correct the typo, or widen `min`/`max` in `cluster.yaml` if the figure is real.",
+    title=N_("A figure outside its plausible range"),
+    doc=N_(
+        "A figure outside its indicator's plausible `min`/`max`, e.g. growth `101.9` for `10.19`;"
+        " or a share's part larger than its whole."
+    ),
+    fix=N_("Correct the typo, or widen `min`/`max` in `cluster.yaml` if the figure is real."),
     files=(INDICATORS,),
-    message="{id} = {value} is outside its plausible range [{low}, {high}] {unit}; check for a"
-    " typo, or widen min/max in cluster.yaml",
+    message=N_(
+        "{id} = {value} is outside its plausible range [{low}, {high}] {unit}; check for a"
+        " typo, or widen min/max in cluster.yaml"
+    ),
 )
 PART_OVER_WHOLE = VALUE_OUT_OF_BOUNDS.variant(
     "{part_id} = {part} must lie between 0 and {whole_id} = {whole}"
@@ -694,64 +787,77 @@ FIGURE_INCOMPLETE = code(
     "figure-incomplete",
     WARNING,
     "indicators.csv",
-    title="A cluster figure some members have no figure for",
-    doc="Some members active that year have no figure for an indicator, so its cluster total,"
-    ' share or mean covers only the others. The report says so ("9/12 thành viên có số liệu"),'
-    " or leaves the figure out when the indicator says `missing: refuse`.",
-    fix="Fill in the members' figures; or, when the indicator concerns only some members, say"
-    " `missing: ignore` for it in `cluster.yaml`.",
+    title=N_("A cluster figure some members have no figure for"),
+    doc=N_(
+        "Some members active that year have no figure for an indicator, so its cluster total,"
+        ' share or mean covers only the others. The report says so ("9/12 thành viên có số liệu"),'
+        " or leaves the figure out when the indicator says `missing: refuse`."
+    ),
+    fix=N_(
+        "Fill in the members' figures; or, when the indicator concerns only some members, say"
+        " `missing: ignore` for it in `cluster.yaml`."
+    ),
     files=(INDICATORS,),
-    message="{id}: no figure for {missing} ({coverage} members have one); the cluster figure"
-    " {outcome}",
+    message=N_(
+        "{id}: no figure for {missing} ({coverage} members have one); the cluster figure {outcome}"
+    ),
 )
 
 PLAN_INCOMPLETE = code(
     "plan-incomplete",
     WARNING,
     "indicators.csv",
-    title="A plan comparison that cannot be made",
-    doc="Some members have a plan figure (`<id>.plan`) and others do not, so the report cannot"
-    " say how much of the plan the cluster reached.",
-    fix="Fill in every member's plan figure, or none.",
+    title=N_("A plan comparison that cannot be made"),
+    doc=N_(
+        "Some members have a plan figure (`<id>.plan`) and others do not, so the report cannot"
+        " say how much of the plan the cluster reached."
+    ),
+    fix=N_("Fill in every member's plan figure, or none."),
     files=(INDICATORS,),
-    message="{id}: no {plan} figure for {members}; the report will not compare with the {plan}",
+    message=N_("{id}: no {plan} figure for {members}; the report will not compare with the {plan}"),
 )
 
 PLAN_ZERO = code(
     "plan-zero",
     WARNING,
     "indicators.csv",
-    title="A plan of 0",
-    doc="A plan figure of 0: the share of it reached cannot be computed.",
-    fix="Correct the plan figure, or leave the cell empty if there is no plan.",
+    title=N_("A plan of 0"),
+    doc=N_("A plan figure of 0: the share of it reached cannot be computed."),
+    fix=N_("Correct the plan figure, or leave the cell empty if there is no plan."),
     files=(INDICATORS,),
-    message="{id}: a {plan} of 0 cannot be compared with; correct it or leave the cell empty",
+    message=N_("{id}: a {plan} of 0 cannot be compared with; correct it or leave the cell empty"),
 )
 
 WEIGHT_MISSING = code(
     "weight-missing",
     ERROR,
     "indicators.csv",
-    title="A figure without its weight",
-    doc="An indicator averaged with weights (`weighted_mean`) has a member's figure but not its"
-    " weight, so the member would silently drop out of the mean.",
-    fix="Fill in the weight, or remove the figure.",
+    title=N_("A figure without its weight"),
+    doc=N_(
+        "An indicator averaged with weights (`weighted_mean`) has a member's figure but not its"
+        " weight, so the member would silently drop out of the mean."
+    ),
+    fix=N_("Fill in the weight, or remove the figure."),
     files=(INDICATORS,),
-    message="{member} has a figure for {id} but no {weight}, its weight; fill in {weight}",
+    message=N_("{member} has a figure for {id} but no {weight}, its weight; fill in {weight}"),
 )
 
 BASIS_MISMATCH = code(
     "basis-mismatch",
     ERROR,
     "indicators.csv",
-    title="A figure on another basis than its indicator",
-    doc="The indicator declares its `basis` (e.g. `giá so sánh 2010`) and a member's figure says"
-    " another one in its `<id>.basis` cell (e.g. current prices): the figures cannot be added"
-    " up or averaged together.",
-    fix="Give the member's figure on the indicator's basis, or correct the `.basis` cell.",
+    title=N_("A figure on another basis than its indicator"),
+    doc=N_(
+        "The indicator declares its `basis` (e.g. `giá so sánh 2010`) and a member's figure says"
+        " another one in its `<id>.basis` cell (e.g. current prices): the figures cannot be added"
+        " up or averaged together."
+    ),
+    fix=N_("Give the member's figure on the indicator's basis, or correct the `.basis` cell."),
     files=(INDICATORS,),
-    message="{id} of {member} is on the basis '{given}', not '{basis}' as the indicator says;"
-    " it cannot be totalled with the others",
+    message=N_(
+        "{id} of {member} is on the basis '{given}', not '{basis}' as the indicator says;"
+        " it cannot be totalled with the others"
+    ),
 )
 
 # --- awards.csv ------------------------------------------------------------------------------
@@ -760,46 +866,52 @@ AWARD_TYPE_UNKNOWN = code(
     "award-type-unknown",
     ERROR,
     "awards.csv",
-    title="An award type that is not in cluster.yaml",
-    doc="An award named by its title, or misspelt, instead of its type's id:"
-    " `nam-dinh,Cờ thi đua của Chính phủ`.",
-    fix="Use the award type's id from `cluster.yaml`; add the type there if it is new.",
+    title=N_("An award type that is not in cluster.yaml"),
+    doc=N_(
+        "An award named by its title, or misspelt, instead of its type's id:"
+        " `nam-dinh,Cờ thi đua của Chính phủ`."
+    ),
+    fix=N_("Use the award type's id from `cluster.yaml`; add the type there if it is new."),
     files=(AWARDS,),
-    message="'{award}' is not an award type id in cluster.yaml{hint}",
+    message=N_("'{award}' is not an award type id in cluster.yaml{hint}"),
 )
 
 AWARD_RECIPIENT = code(
     "award-recipient",
     ERROR,
     "awards.csv",
-    title="An award given to the wrong kind of recipient",
-    doc="A collective-only award (a Government flag) given to an individual, or the other way round.",
-    fix="Correct `recipient_kind`, or the award type's `recipients`.",
+    title=N_("An award given to the wrong kind of recipient"),
+    doc=N_(
+        "A collective-only award (a Government flag) given to an individual, or the other way round."
+    ),
+    fix=N_("Correct `recipient_kind`, or the award type's `recipients`."),
     files=(AWARDS,),
-    message="'{award}' goes to {allowed} recipients only, not {kind}",
+    message=N_("'{award}' goes to {allowed} recipients only, not {kind}"),
 )
 
 AWARD_DECISION = code(
     "award-decision",
     ERROR,
     "awards.csv",
-    title="A decision dated before the year it rewards",
-    doc="An award's decision is dated before the year the award is for.",
-    fix="Correct the date, or move the row to the year it rewards.",
+    title=N_("A decision dated before the year it rewards"),
+    doc=N_("An award's decision is dated before the year the award is for."),
+    fix=N_("Correct the date, or move the row to the year it rewards."),
     files=(AWARDS,),
-    message="the decision is dated {date}, before the year {year} it rewards",
+    message=N_("the decision is dated {date}, before the year {year} it rewards"),
 )
 
 AWARD_DECISION_MISSING = code(
     "award-decision-missing",
     WARNING,
     "awards.csv",
-    title="A decided award of the cluster names no decision",
-    doc="An award the cluster proposed is `decided` but names no decision.",
-    fix="Add `decision_number` and `decision_date`, or set `status` to `proposed`.",
+    title=N_("A decided award of the cluster names no decision"),
+    doc=N_("An award the cluster proposed is `decided` but names no decision."),
+    fix=N_("Add `decision_number` and `decision_date`, or set `status` to `proposed`."),
     files=(AWARDS,),
-    message="a decided award should say its decision_number and decision_date;"
-    " if it is not decided yet, set status to 'proposed'",
+    message=N_(
+        "a decided award should say its decision_number and decision_date;"
+        " if it is not decided yet, set status to 'proposed'"
+    ),
 )
 
 

@@ -22,10 +22,13 @@ if TYPE_CHECKING:
     from thidua.writes import Change
 
 from thidua import __version__
+from thidua.i18n import _
 
 app = typer.Typer(
     name="thidua",
-    help="Records, checks and reports for Vietnamese emulation clusters (cụm thi đua, khối thi đua).",
+    help=_(
+        "Records, checks and reports for Vietnamese emulation clusters (cụm thi đua, khối thi đua)."
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -37,7 +40,7 @@ DataOption = Annotated[
     typer.Option(
         "--data",
         envvar="THIDUA_DATA",
-        help="The cluster's data folder (default ./data, or $THIDUA_DATA).",
+        help=_("The cluster's data folder (default ./data, or $THIDUA_DATA)."),
         show_default=False,
     ),
 ]
@@ -46,6 +49,18 @@ DataOption = Annotated[
 class Lang(StrEnum):
     vi = "vi"
     en = "en"
+
+
+# The language is chosen before the commands are built (see thidua.i18n); the option is declared on
+# every command so that it is accepted wherever it is written.
+LangOption = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help=_("Language of the messages: vi or en (default: $THIDUA_LANG, cluster.yaml, system)."),
+        show_default=False,
+    ),
+]
 
 
 class ReportFormat(StrEnum):
@@ -65,24 +80,32 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(
+    help=_(
+        "Records, checks and reports for Vietnamese emulation clusters (cụm thi đua, khối thi đua).\n\nExample: thidua check --data data"
+    )
+)
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help=_("Print the version.")),
     ] = False,
+    lang: LangOption = None,
 ) -> None:
-    """Records, checks and reports for Vietnamese emulation clusters (cụm thi đua, khối thi đua).
-
-    Example: thidua check --data data
-    """
+    """The commands' common options (their language is chosen before they are built)."""
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Check every file of a cluster's records and report all problems, each with its file and line.\n\nExit code 0 when the records are valid, 1 when there are errors (or warnings with --strict).\n\nExample: thidua check data --format json"
+    )
+)
 def check(
     folder: Annotated[
         Path | None,
-        typer.Argument(help="The data folder to check (the same as --data).", show_default=False),
+        typer.Argument(
+            help=_("The data folder to check (the same as --data)."), show_default=False
+        ),
     ] = None,
     data: DataOption = Path("data"),
     format: Annotated[
@@ -90,24 +113,19 @@ def check(
         typer.Option(
             "--format",
             "-f",
-            help="text (default), json, or github (the default inside GitHub Actions).",
+            help=_("text (default), json, or github (the default inside GitHub Actions)."),
             show_default=False,
         ),
     ] = None,
-    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    strict: Annotated[bool, typer.Option(help=_("Fail on warnings too."))] = False,
     excerpt: Annotated[
         bool,
         typer.Option(
-            "--excerpt/--no-excerpt", help="Show the line each finding concerns (text format)."
+            "--excerpt/--no-excerpt", help=_("Show the line each finding concerns (text format).")
         ),
     ] = True,
+    lang: LangOption = None,
 ) -> None:
-    """Check every file of a cluster's records and report all problems, each with its file and line.
-
-    Exit code 0 when the records are valid, 1 when there are errors (or warnings with --strict).
-
-    Example: thidua check data --format json
-    """
     from thidua.findings import Severity
     from thidua.inspection import inspect
     from thidua.output import WRITERS, is_terminal, write_text
@@ -128,29 +146,24 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Write the JSON Schema of each YAML file kind, and the Table Schemas of the CSV files.\n\nEditors validate YAML files with them as they are typed; other tools (frictionless) validate\nthe CSV files.\n\nA YAML file points at its schema with a first line such as\n'# yaml-language-server: $schema=schemas/cluster.schema.json'.\n\nExample: thidua schema --output data/schemas"
+    )
+)
 def schema(
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="Folder to write the schemas into (default: DATA/schemas).",
+            help=_("Folder to write the schemas into (default: DATA/schemas)."),
             show_default=False,
         ),
     ] = None,
     data: DataOption = Path("data"),
+    lang: LangOption = None,
 ) -> None:
-    """Write the JSON Schema of each YAML file kind, and the Table Schemas of the CSV files.
-
-    Editors validate YAML files with them as they are typed; other tools (frictionless) validate
-    the CSV files.
-
-    A YAML file points at its schema with a first line such as
-    '# yaml-language-server: $schema=schemas/cluster.schema.json'.
-
-    Example: thidua schema --output data/schemas
-    """
     from thidua.schema import cluster_of, write_schemas
     from thidua.writes import check_schema_folder
 
@@ -162,8 +175,10 @@ def schema(
             print(path, file=sys.stderr)
     if cluster is None:
         print(
-            f"thidua: no valid cluster.yaml in {data}: the Table Schemas of the CSV files, which"
-            " come from it, were not written",
+            _(
+                "thidua: no valid cluster.yaml in {data}: the Table Schemas of the CSV files, which"
+                " come from it, were not written"
+            ).format(data=data),
             file=sys.stderr,
         )
 
@@ -192,7 +207,11 @@ def _refusals(data: Path, action: str) -> Iterator[None]:
         yield
     except InvalidRecords as exc:
         write_text(exc.errors, exc.files, data, sys.stderr)
-        raise _fail(f"the records in {data} have errors (above); fix them, then {action}") from None
+        raise _fail(
+            _("the records in {data} have errors (above); fix them, then {action}").format(
+                data=data, action=action
+            )
+        ) from None
     except (PledgeError, ReportError, RotationError, TemplateProblem, WriteRefused) as exc:
         raise _fail(str(exc)) from None
 
@@ -219,16 +238,20 @@ def _year(value: int) -> int:
     from thidua.models import FIRST_YEAR, LAST_YEAR
 
     if not FIRST_YEAR <= value <= LAST_YEAR:
-        raise typer.BadParameter(f"{value} is not a year between {FIRST_YEAR} and {LAST_YEAR}")
+        raise typer.BadParameter(
+            _("{value} is not a year between {first} and {last}").format(
+                value=value, first=FIRST_YEAR, last=LAST_YEAR
+            )
+        )
     return value
 
 
 DateOption = Annotated[
     str | None,
-    typer.Option("--date", help="The date: 2025-03-12 or 12/03/2025.", show_default=False),
+    typer.Option("--date", help=_("The date: 2025-03-12 or 12/03/2025."), show_default=False),
 ]
 DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="Show the change as a diff and write nothing.")
+    bool, typer.Option("--dry-run", help=_("Show the change as a diff and write nothing."))
 ]
 
 
@@ -238,10 +261,10 @@ def _write(changes: list[Change], data: Path, dry_run: bool) -> None:
     diff = apply(changes, data, dry_run=dry_run)
     if dry_run:
         sys.stdout.write(diff)
-        print("(dry run: nothing was written)", file=sys.stderr)
+        print(_("(dry run: nothing was written)"), file=sys.stderr)
     else:
         for change in changes:
-            print(f"wrote {change.path}", file=sys.stderr)
+            print(_("wrote {path}").format(path=change.path), file=sys.stderr)
 
 
 def _output(data: Path, output: Path, text: str) -> None:
@@ -251,7 +274,7 @@ def _output(data: Path, output: Path, text: str) -> None:
 
     with _refusals(data, "write"):
         write_output(data, output, text)
-    print(f"wrote {visible(str(output))}", file=sys.stderr)
+    print(_("wrote {path}").format(path=visible(str(output))), file=sys.stderr)
 
 
 def _check_output(data: Path, output: Path | None) -> None:
@@ -263,48 +286,54 @@ def _check_output(data: Path, output: Path | None) -> None:
             check_output_path(data, output)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Write the year-end report (báo cáo tổng kết) of YEAR in Markdown, from the records.\n\nThe records must pass 'thidua check' first.\n\nExample: thidua summarize 2023 --output bao-cao-2023.md"
+    )
+)
 def summarize(
     year: Annotated[
-        int, typer.Argument(help="The emulation year to sum up, e.g. 2023.", callback=_year)
+        int, typer.Argument(help=_("The emulation year to sum up, e.g. 2023."), callback=_year)
     ],
     data: DataOption = Path("data"),
-    lang: Annotated[Lang, typer.Option(help="Language of the report: vi or en.")] = Lang.vi,
+    lang: Annotated[Lang, typer.Option(help=_("Language of the report: vi or en."))] = Lang.vi,
     format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="md (the report) or json (its figures).")
+        ReportFormat,
+        typer.Option("--format", "-f", help=_("md (the report) or json (its figures).")),
     ] = ReportFormat.md,
     template: Annotated[
         Path | None,
-        typer.Option(help="Your own Jinja template, rendered in a sandbox.", show_default=False),
+        typer.Option(help=_("Your own Jinja template, rendered in a sandbox."), show_default=False),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file instead of the screen.", show_default=False
+            "--output",
+            "-o",
+            help=_("Write to this file instead of the screen."),
+            show_default=False,
         ),
     ] = None,
     explain: Annotated[
         bool,
         typer.Option(
-            "--explain", help="Show how each cluster figure was computed, from which rows."
+            "--explain", help=_("Show how each cluster figure was computed, from which rows.")
         ),
     ] = False,
 ) -> None:
-    """Write the year-end report (báo cáo tổng kết) of YEAR in Markdown, from the records.
-
-    The records must pass 'thidua check' first.
-
-    Example: thidua summarize 2023 --output bao-cao-2023.md
-    """
     from thidua import report
 
     if explain and (format is not ReportFormat.md or template is not None):
         raise typer.BadParameter(
-            "--explain shows the arithmetic; leave out --format and --template"
+            _("--explain shows the arithmetic; leave out --format and --template")
         )
     _check_output(data, output)
     if output is not None and template is not None and output.resolve() == template.resolve():
-        raise _fail(f"--output {output} is your template; write the report to another file")
+        raise _fail(
+            _("--output {output} is your template; write the report to another file").format(
+                output=output
+            )
+        )
     with _refusals(data, "summarize"):
         summary = report.build(report.report_records(data, year), year)
         if explain:
@@ -319,45 +348,46 @@ def summarize(
         _output(data, output, text)
 
 
-@app.command()
+@app.command(
+    help=_(
+        'Propose YEAR\'s chair (cụm trưởng) and deputy (cụm phó) by the cluster\'s custom, and record them.\n\nWithout --yes it only shows the proposal and why. --chair/--deputy record the conference\'s own\nchoice instead. A year that already has leadership is refused unless --replace.\n\nExample: thidua rotate 2025 --yes --date 2025-03-12 --place "Nam Định" --ref "Biên bản hội nghị"'
+    )
+)
 def rotate(
     year: Annotated[
         int,
-        typer.Argument(help="The year whose chair and deputy to name, e.g. 2025.", callback=_year),
+        typer.Argument(
+            help=_("The year whose chair and deputy to name, e.g. 2025."), callback=_year
+        ),
     ],
     data: DataOption = Path("data"),
     yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Record the proposal (or --chair/--deputy).")
+        bool, typer.Option("--yes", "-y", help=_("Record the proposal (or --chair/--deputy)."))
     ] = False,
     chair: Annotated[
-        str | None, typer.Option(help="The chair the conference chose.", show_default=False)
+        str | None, typer.Option(help=_("The chair the conference chose."), show_default=False)
     ] = None,
     deputy: Annotated[
-        str | None, typer.Option(help="The deputy the conference chose.", show_default=False)
+        str | None, typer.Option(help=_("The deputy the conference chose."), show_default=False)
     ] = None,
     when: DateOption = None,
     place: Annotated[
-        str | None, typer.Option(help="Where the handover took place.", show_default=False)
+        str | None, typer.Option(help=_("Where the handover took place."), show_default=False)
     ] = None,
     ref: Annotated[
         str | None,
-        typer.Option(help="The minutes or decision that records it.", show_default=False),
+        typer.Option(help=_("The minutes or decision that records it."), show_default=False),
     ] = None,
     how: Annotated[
-        str | None, typer.Option(help="How they were chosen (bầu, suy tôn, …).", show_default=False)
+        str | None,
+        typer.Option(help=_("How they were chosen (bầu, suy tôn, …)."), show_default=False),
     ] = None,
     replace: Annotated[
-        bool, typer.Option("--replace", help="Replace the year's recorded leadership.")
+        bool, typer.Option("--replace", help=_("Replace the year's recorded leadership."))
     ] = False,
     dry_run: DryRunOption = False,
+    lang: LangOption = None,
 ) -> None:
-    """Propose YEAR's chair (cụm trưởng) and deputy (cụm phó) by the cluster's custom, and record them.
-
-    Without --yes it only shows the proposal and why. --chair/--deputy record the conference's own
-    choice instead. A year that already has leadership is refused unless --replace.
-
-    Example: thidua rotate 2025 --yes --date 2025-03-12 --place "Nam Định" --ref "Biên bản hội nghị"
-    """
     from thidua.recording import leadership_change
     from thidua.rotation import decide
     from thidua.writes import locked
@@ -369,64 +399,66 @@ def rotate(
             print(f"  {reason}")
         print(decision.summary())
         if not recording:
-            print("Nothing was recorded: add --yes to record it.", file=sys.stderr)
+            print(_("Nothing was recorded: add --yes to record it."), file=sys.stderr)
             return
         change = leadership_change(data, decision, when=_date(when), ref=ref, place=place)
         _write([change], data, dry_run)
 
 
-@app.command()
-def leaders(data: DataOption = Path("data")) -> None:
-    """Print the history of chairs (cụm trưởng) and deputies (cụm phó): a table on the screen,
-    Markdown when piped.
-
-    Example: thidua leaders --data data > lanh-dao.md
-    """
+@app.command(
+    help=_(
+        "Print the history of chairs (cụm trưởng) and deputies (cụm phó): a table on the screen,\nMarkdown when piped.\n\nExample: thidua leaders --data data > lanh-dao.md"
+    )
+)
+def leaders(data: DataOption = Path("data"), lang: LangOption = None) -> None:
     from thidua.output import table
     from thidua.rotation import HISTORY_HEADERS, history
 
     with _refusals(data, "list the leaders"):
         rows = history(_valid(data))
-    table(HISTORY_HEADERS, [row.cells() for row in rows], sys.stdout)
+    table([_(h) for h in HISTORY_HEADERS], [row.cells() for row in rows], sys.stdout)
 
 
-@app.command(name="sign-pledge")
+@app.command(
+    name="sign-pledge",
+    help=_(
+        'Record a member\'s signature on the YEAR pledge (ký giao ước thi đua).\n\nRefuses an unknown or inactive member, a second signature, an empty name, a date outside YEAR.\nThe date defaults to today.\n\nExample: thidua sign-pledge 2025 --member "Nam Định" --signer "Nguyễn Văn A" --title "Phó Chủ tịch UBND tỉnh"'
+    ),
+)
 def sign_pledge(
-    year: Annotated[int, typer.Argument(help="The pledge's year.", callback=_year)],
+    year: Annotated[int, typer.Argument(help=_("The pledge's year."), callback=_year)],
     member: Annotated[
         str | None,
-        typer.Option(help="The member: its id or name (Nam Định, nam dinh).", show_default=False),
+        typer.Option(
+            help=_("The member: its id or name (Nam Định, nam dinh)."), show_default=False
+        ),
     ] = None,
     signer: Annotated[
-        str | None, typer.Option(help="The signer's name.", show_default=False)
+        str | None, typer.Option(help=_("The signer's name."), show_default=False)
     ] = None,
     title: Annotated[
-        str | None, typer.Option(help="The signer's title.", show_default=False)
+        str | None, typer.Option(help=_("The signer's title."), show_default=False)
     ] = None,
     when: DateOption = None,
     from_csv: Annotated[
         Path | None,
         typer.Option(
             "--from-csv",
-            help="A CSV of signatures (member,signer,title,date): all or nothing.",
+            help=_("A CSV of signatures (member,signer,title,date): all or nothing."),
             show_default=False,
         ),
     ] = None,
     data: DataOption = Path("data"),
     dry_run: DryRunOption = False,
+    lang: LangOption = None,
 ) -> None:
-    """Record a member's signature on the YEAR pledge (ký giao ước thi đua).
-
-    Refuses an unknown or inactive member, a second signature, an empty name, a date outside YEAR.
-    The date defaults to today.
-
-    Example: thidua sign-pledge 2025 --member "Nam Định" --signer "Nguyễn Văn A" --title "Phó Chủ tịch UBND tỉnh"
-    """
     from thidua.pledges import signing_change
     from thidua.writes import locked
 
     if (from_csv is None) == (member is None):
-        raise typer.BadParameter("give either --member (with --signer and --title) or --from-csv")
+        raise typer.BadParameter(
+            _("give either --member (with --signer and --title) or --from-csv")
+        )
     day = _date(when)
     with _refusals(data, "sign"), locked(data):
         change = signing_change(
@@ -442,19 +474,23 @@ def sign_pledge(
         _write([change], data, dry_run)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Show who has signed the YEAR pledge and who has not; 'new YEAR' starts a pledge.\n\n'pledge new YEAR' copies the bases, movements and criteria of the latest earlier pledge.\n--output writes the pledge document (Markdown, with the national header and a signature table).\n\nExample: thidua pledge 2024 --output giao-uoc-2024.md"
+    )
+)
 def pledge(
     what: Annotated[
         str,
         typer.Argument(
-            help="YEAR to show who has signed, or 'new' (then YEAR) to start a pledge.",
+            help=_("YEAR to show who has signed, or 'new' (then YEAR) to start a pledge."),
             metavar="new|YEAR",
             show_default=False,
         ),
     ],
     new_year: Annotated[
         int | None,
-        typer.Argument(help="With 'new': the year.", metavar="YEAR", show_default=False),
+        typer.Argument(help=_("With 'new': the year."), metavar="YEAR", show_default=False),
     ] = None,
     data: DataOption = Path("data"),
     output: Annotated[
@@ -462,30 +498,24 @@ def pledge(
         typer.Option(
             "--output",
             "-o",
-            help="Write the pledge document (Markdown) to this file.",
+            help=_("Write the pledge document (Markdown) to this file."),
             show_default=False,
         ),
     ] = None,
     when: DateOption = None,
     place: Annotated[
-        str | None, typer.Option(help="Where it is signed (with 'new').", show_default=False)
+        str | None, typer.Option(help=_("Where it is signed (with 'new')."), show_default=False)
     ] = None,
     dry_run: DryRunOption = False,
+    lang: LangOption = None,
 ) -> None:
-    """Show who has signed the YEAR pledge and who has not; 'new YEAR' starts a pledge.
-
-    'pledge new YEAR' copies the bases, movements and criteria of the latest earlier pledge.
-    --output writes the pledge document (Markdown, with the national header and a signature table).
-
-    Example: thidua pledge 2024 --output giao-uoc-2024.md
-    """
     if what == "new" and new_year is not None:
         _new_pledge(_year(new_year), data, _date(when), place, dry_run)
     elif what.isascii() and what.isdigit() and new_year is None:
         _show_pledge(_year(int(what)), data, output)
     else:
         raise typer.BadParameter(
-            "give a year (thidua pledge 2024) or 'new' and a year (thidua pledge new 2025)"
+            _("give a year (thidua pledge 2024) or 'new' and a year (thidua pledge new 2025)")
         )
 
 
@@ -499,7 +529,7 @@ def _show_pledge(year: int, data: Path, output: Path | None) -> None:
         records = _valid(data)
         current = state(records, year)
     print(current.headline())
-    table(["", "member", "name", "date", "signer"], current.rows(), sys.stdout)
+    table(["", _("member"), _("name"), _("date"), _("signer")], current.rows(), sys.stdout)
     if output is not None:
         from thidua.pledge_document import render_pledge
 

@@ -17,6 +17,11 @@ def main() -> None:
     # thidua is a command, not a library host: no Pydantic plugin of another package has a say,
     # and looking for them costs every command a scan of the installed packages
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from thidua import i18n
+
+    i18n.use(
+        i18n.choose(sys.argv[1:], os.environ)
+    )  # before the commands and their --help are built
     from thidua.cli import app
 
     try:

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from thidua.i18n import _
 from thidua.numbers import MAX_DIGITS, decimal_digits, other_digits, shown, written_digits
 
 FORMAT_VERSION = 1
@@ -44,7 +45,9 @@ def parse_dmy(value: Any) -> Any:
     m = _DMY.fullmatch(text) if text is not None else None
     iso = _ISO.fullmatch(text) if text is not None and m is None else None
     if m is None and iso is None:
-        raise ValueError(f"'{value}' is not a date; write 2024-03-13 or 13/03/2024")
+        raise ValueError(
+            _("'{text}' is not a date; write 2024-03-13 or 13/03/2024").format(text=value)
+        )
     if m is not None:
         day, month, year = map(int, m.groups())
     else:
@@ -53,7 +56,9 @@ def parse_dmy(value: Any) -> Any:
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise ValueError(f"'{text}' is not a real date ({exc})") from None
+        raise ValueError(
+            _("'{text}' is not a real date ({why})").format(text=text, why=exc)
+        ) from None
 
 
 # The days each month may have, written as a pattern, so that editors refuse 31/04 or 30/02 as
@@ -169,7 +174,7 @@ class Successor(Record):
     @model_validator(mode="after")
     def _named(self) -> Successor:
         if self.member is None and self.name is None:
-            raise ValueError("say what the member became: 'member' (an id) or 'name'")
+            raise ValueError(_("say what the member became: 'member' (an id) or 'name'"))
         return self
 
 
@@ -201,12 +206,16 @@ class Member(Record):
     @model_validator(mode="after")
     def _years(self) -> Member:
         if self.first_year and self.last_year and self.last_year < self.first_year:
-            raise ValueError(f"last_year {self.last_year} is before first_year {self.first_year}")
+            raise ValueError(
+                _("last_year {last} is before first_year {first}").format(
+                    last=self.last_year, first=self.first_year
+                )
+            )
         years = [c.year for c in self.changes]
         if years != sorted(set(years)):
-            raise ValueError("changes must be in order of year, one entry per year")
+            raise ValueError(_("changes must be in order of year, one entry per year"))
         if self.became and self.last_year is None:
-            raise ValueError("a member that became another unit needs its last_year")
+            raise ValueError(_("a member that became another unit needs its last_year"))
         return self
 
     def active_in(self, year: int) -> bool:
@@ -324,12 +333,14 @@ class Indicator(Record):
         weighted = self.aggregate is Aggregate.WEIGHTED_MEAN
         if share != (self.numerator is not None and self.denominator is not None):
             raise ValueError(
-                "aggregate 'share' takes both 'numerator' and 'denominator', and only it does"
+                _("aggregate 'share' takes both 'numerator' and 'denominator', and only it does")
             )
         if weighted != (self.weight is not None):
-            raise ValueError("aggregate 'weighted_mean' takes 'weight', and only it does")
+            raise ValueError(_("aggregate 'weighted_mean' takes 'weight', and only it does"))
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min {self.min} is greater than max {self.max}")
+            raise ValueError(
+                _("min {low} is greater than max {high}").format(low=self.min, high=self.max)
+            )
         return self
 
     @property

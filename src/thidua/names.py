@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from thidua.i18n import _
+
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -59,14 +61,14 @@ def odd_characters(text: str) -> list[str]:
 def did_you_mean(text: str, candidates: Iterable[str]) -> str:
     """' (did you mean 'x'?)' or nothing; a text with characters that only look right says which."""
     found = suggest(text, candidates)
-    hint = f" (did you mean '{found}'?)" if found and found != text else ""
+    hint = _(" (did you mean '{found}'?)").format(found=found) if found and found != text else ""
     return hint + odd_note(text)
 
 
 def odd_note(text: str) -> str:
     """A note naming the odd characters of `text` (see `odd_characters`), or ''."""
     odd = odd_characters(text)
-    return f" ('{text}' contains {', '.join(odd)})" if odd else ""
+    return _(" ('{text}' contains {odd})").format(text=text, odd=", ".join(odd)) if odd else ""
 
 
 def match_member(members: Iterable[Any], text: str, year: int) -> Any:

@@ -14,6 +14,7 @@ from typing import IO, TextIO
 from thidua.catalogue import CODES
 from thidua.findings import Finding, Severity
 from thidua.formatting import md
+from thidua.i18n import _, ngettext
 
 EXCERPT_WIDTH = 160
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -29,12 +30,19 @@ def shown_path(root: Path | None, rel: str) -> str:
 
 
 def summary(findings: Sequence[Finding], files: int) -> str:
+    """'3 errors, 1 warning in 9 files', in the current language."""
     errors = sum(f.severity is Severity.ERROR for f in findings)
     warnings = len(findings) - errors
-    return (
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        f" in {files} file{'s' * (files != 1)}"
+    return _("{errors}, {warnings} in {files}").format(
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
+        files=ngettext("{n} file", "{n} files", files).format(n=files),
     )
+
+
+def severity_word(severity: Severity) -> str:
+    """'error' or 'warning' in the current language (the code in brackets stays as it is)."""
+    return _("error") if severity is Severity.ERROR else _("warning")
 
 
 def visible(text: str) -> str:
@@ -101,7 +109,7 @@ def write_text(
         if paint is not None:
             paint(head, f.severity, tail)
         else:
-            out.write(f"{head} {f.severity}:{tail}\n")
+            out.write(f"{head} {severity_word(f.severity)}:{tail}\n")
         source = lines.get((p.path, p.line))
         if source is not None:
             out.write("\n".join(excerpt(source, p.line, p.column)) + "\n")
@@ -117,7 +125,8 @@ def _painter(out: TextIO) -> Callable[[str, Severity, str], None]:
     styles = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
 
     def paint(head: str, severity: Severity, tail: str) -> None:
-        console.print(Text.assemble(head, " ", (f"{severity}:", styles[severity]), tail))
+        word = severity_word(severity)
+        console.print(Text.assemble(head, " ", (f"{word}:", styles[severity]), tail))
 
     return paint
 

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from thidua.i18n import _
 from thidua.models import Member, Pledge, Signature
 from thidua.names import match_member
 from thidua.recording import new_pledge_change, signatures_change
@@ -36,17 +37,19 @@ class PledgeState:
     def headline(self) -> str:
         """'Pledge 2024: 9 of 9 members have signed.'"""
         total = len(self.signed) + len(self.unsigned)
-        return f"Pledge {self.year}: {len(self.signed)} of {total} members have signed."
+        return _("Pledge {year}: {signed} of {total} members have signed.").format(
+            year=self.year, signed=len(self.signed), total=total
+        )
 
     def rows(self) -> list[list[str]]:
         """A row per member: signed or not, its id and name, the date and who signed."""
         out = []
         for member, sig in self.signed:
-            signer = f"{sig.signer or '(name not recorded)'}, {sig.title}"
+            signer = f"{sig.signer or _('(name not recorded)')}, {sig.title}"
             name = member.name_in(self.year)
-            out.append(["signed", member.id, name, sig.date.isoformat(), signer])
+            out.append([_("signed"), member.id, name, sig.date.isoformat(), signer])
         for member in self.unsigned:
-            out.append(["not signed", member.id, member.name_in(self.year), "", ""])
+            out.append([_("not signed"), member.id, member.name_in(self.year), "", ""])
         return out
 
 
@@ -55,7 +58,9 @@ def state(records: Records, year: int) -> PledgeState:
     record = records.years.get(year)
     if record is None or record.pledge is None:
         raise PledgeError(
-            f"there is no pledge for {year}; start one with: thidua pledge new {year}"
+            _("there is no pledge for {year}; start one with: thidua pledge new {year}").format(
+                year=year
+            )
         )
     pledge = record.pledge.model
     active = records.cluster.active(year)
@@ -72,7 +77,7 @@ def new_pledge(records: Records, year: int, when: date | None, place: str | None
     """A new pledge for `year`, taking its bases, movements and criteria from the latest earlier
     one. Refuses a year that has a pledge already."""
     if (records.root / str(year) / "pledge.yaml").exists():
-        raise PledgeError(f"{year}/pledge.yaml exists already")
+        raise PledgeError(_("{year}/pledge.yaml exists already").format(year=year))
     earlier = [
         loaded.model
         for y, record in sorted(records.years.items(), reverse=True)
@@ -96,11 +101,15 @@ def _plain(text: str | None, what: str, option: str) -> str:
     """`text` stripped and NFC, if it is one line of printable text; else `PledgeError`."""
     value = nfc((text or "").strip())
     if not value:
-        raise PledgeError(f"{what} is empty; give {option}")
+        raise PledgeError(_("{what} is empty; give {option}").format(what=what, option=option))
     odd = [ch for ch in value if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn")]
     if odd:
         names = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(odd))
-        raise PledgeError(f"{what} contains {names}, which is not text a record can hold")
+        raise PledgeError(
+            _("{what} contains {names}, which is not text a record can hold").format(
+                what=what, names=names
+            )
+        )
     return value
 
 
@@ -120,15 +129,25 @@ def signature(
     except LookupError as exc:
         raise PledgeError(str(exc)) from None
     if not member.active_in(year):
-        raise PledgeError(f"{member.id} ({member.name}) is not a member in {year}")
+        raise PledgeError(
+            _("{id} ({name}) is not a member in {year}").format(
+                id=member.id, name=member.name, year=year
+            )
+        )
     if member.id in taken:
         raise PledgeError(
-            f"{member.id} ({member.name_in(year)}) has already signed the {year} pledge"
+            _("{id} ({name}) has already signed the {year} pledge").format(
+                id=member.id, name=member.name_in(year), year=year
+            )
         )
-    signer = _plain(signer, f"the signer's name for {member.id}", "--signer NAME")
-    title = _plain(title, f"the signer's title for {member.id}", "--title TITLE")
+    signer = _plain(signer, _("the signer's name for {id}").format(id=member.id), "--signer NAME")
+    title = _plain(title, _("the signer's title for {id}").format(id=member.id), "--title TITLE")
     if when.year != year:
-        raise PledgeError(f"the date {when.isoformat()} is not in {year}, the pledge's year")
+        raise PledgeError(
+            _("the date {date} is not in {year}, the pledge's year").format(
+                date=when.isoformat(), year=year
+            )
+        )
     taken.add(member.id)
     return {"member": member.id, "signer": signer, "title": title, "date": when}
 
@@ -149,7 +168,11 @@ def signatures_from_csv(
     header = [h.lower() for h in table.header]
     missing = {"member", "signer", "title"} - set(header)
     if missing:
-        raise PledgeError(f"{path}: the header lacks the column(s) {', '.join(sorted(missing))}")
+        raise PledgeError(
+            _("{path}: the header lacks the column(s) {columns}").format(
+                path=path, columns=", ".join(sorted(missing))
+            )
+        )
     out, problems = [], []
     for line, row in rows:
         cells = dict(zip(header, row, strict=False))
@@ -169,9 +192,9 @@ def signatures_from_csv(
         except (PledgeError, ValueError) as exc:
             problems.append(f"{path}:{line}: {exc}")
     if problems:
-        raise PledgeError("nothing was recorded:\n" + "\n".join(problems))
+        raise PledgeError(_("nothing was recorded:") + "\n" + "\n".join(problems))
     if not out:
-        raise PledgeError(f"{path} has no signatures")
+        raise PledgeError(_("{path} has no signatures").format(path=path))
     return out
 
 
@@ -196,7 +219,7 @@ def signing_change(
     elif member is not None:
         signatures = [signature(records, year, member, signer, title, day, taken)]
     else:
-        raise PledgeError("give a member (with its signer and title) or a CSV of signatures")
+        raise PledgeError(_("give a member (with its signer and title) or a CSV of signatures"))
     return signatures_change(records.root, year, current.pledge, signatures)
 
 

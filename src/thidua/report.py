@@ -21,6 +21,7 @@ from thidua.figures import (
     award_counts,
     indicator_figures,
 )
+from thidua.i18n import _
 from thidua.models import Cluster, Conference, Indicator, Leadership, Member, Pledge
 from thidua.names import fold
 from thidua.repository import Records
@@ -118,8 +119,12 @@ def build(records: Records, year: int) -> Summary:
     """The report of `year` from valid records (see `report_records`)."""
     cluster = records.cluster
     if year not in records.years:
-        have = ", ".join(str(y) for y in records.folders) or "none"
-        raise ReportError(f"there is no folder {year}/ in the data (years with records: {have})")
+        have = ", ".join(str(y) for y in records.folders) or _("none")
+        raise ReportError(
+            _("there is no folder {year}/ in the data (years with records: {have})").format(
+                year=year, have=have
+            )
+        )
 
     def unit(member_id: str | None, in_year: int = year) -> Unit | None:
         member = cluster.member(member_id)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from thidua.i18n import N_, _
 from thidua.models import Cluster, Member, RotationCustom
 from thidua.names import match_member
 from thidua.repository import Records
@@ -58,8 +59,8 @@ def current_unit(cluster: Cluster, member_id: str, year: int) -> tuple[Member | 
         successor = member.became.member if member.became else None
         following = cluster.member(successor)
         if following is None:
-            return None, f"{member.id} is not a member in {year}"
-        note = f"{member.id} became {following.id}"
+            return None, _("{id} is not a member in {year}").format(id=member.id, year=year)
+        note = _("{id} became {successor}").format(id=member.id, successor=following.id)
         member = following
     return member, note
 
@@ -85,45 +86,59 @@ def propose(records: Records, year: int) -> Proposal:
     if lead is not None:
         proposal.previous_chair = cluster.member(lead.chair)
     if cluster.rotation is None:
-        proposal.reasons.append("cluster.yaml names no rotation custom (rotation: custom: …)")
+        proposal.reasons.append(_("cluster.yaml names no rotation custom (rotation: custom: …)"))
         return proposal
     for custom in [cluster.rotation.custom, *cluster.rotation.fallback]:
         chair_id, why = None, ""
         if custom is RotationCustom.DEPUTY_SUCCEEDS:
             if lead is None or lead.deputy is None:
-                proposal.reasons.append(f"{custom}: no deputy is recorded for {year - 1}")
+                proposal.reasons.append(
+                    _("{custom}: no deputy is recorded for {year}").format(
+                        custom=custom, year=year - 1
+                    )
+                )
                 continue
-            chair_id, why = lead.deputy, f"{lead.deputy} was deputy in {year - 1}"
+            chair_id = lead.deputy
+            why = _("{id} was deputy in {year}").format(id=lead.deputy, year=year - 1)
         elif custom is RotationCustom.LEADER_BECOMES_CHAIR:
             if conference is None or conference.leading_unit is None:
                 proposal.reasons.append(
-                    f"{custom}: no leading unit is recorded for {year - 1}"
-                    f" ({year - 1}/conference.yaml, leading_unit)"
+                    _(
+                        "{custom}: no leading unit is recorded for {year}"
+                        " ({year}/conference.yaml, leading_unit)"
+                    ).format(custom=custom, year=year - 1)
                 )
                 continue
-            chair_id, why = (
-                conference.leading_unit,
-                f"{conference.leading_unit} led the cluster in {year - 1}",
-            )
+            chair_id = conference.leading_unit
+            why = _("{id} led the cluster in {year}").format(id=chair_id, year=year - 1)
         else:
             if lead is None:
-                proposal.reasons.append(f"{custom}: no chair is recorded for {year - 1}")
+                proposal.reasons.append(
+                    _("{custom}: no chair is recorded for {year}").format(
+                        custom=custom, year=year - 1
+                    )
+                )
                 continue
             found = next_after(cluster, lead.chair, year, set())
             if found is None:
-                proposal.reasons.append(f"{custom}: no member is active in {year}")
+                proposal.reasons.append(
+                    _("{custom}: no member is active in {year}").format(custom=custom, year=year)
+                )
                 continue
-            chair_id, why = (
-                found.id,
-                f"{found.id} comes after {lead.chair} (chair in {year - 1}) in the order",
+            chair_id = found.id
+            why = _("{id} comes after {chair} (chair in {year}) in the order").format(
+                id=found.id, chair=lead.chair, year=year - 1
             )
         chair, note = current_unit(cluster, chair_id, year)
         if chair is None:
-            proposal.reasons.append(f"{custom}: {why}, but {note}")
+            proposal.reasons.append(
+                _("{custom}: {why}, but {note}").format(custom=custom, why=why, note=note)
+            )
             continue
         proposal.chair, proposal.custom = chair, custom
         proposal.reasons.append(
-            f"chair by the custom '{custom}': {why}" + (f"; {note}" if note else "")
+            _("chair by the custom '{custom}': {why}").format(custom=custom, why=why)
+            + (f"; {note}" if note else "")
         )
         break
     if proposal.chair is not None:
@@ -132,10 +147,12 @@ def propose(records: Records, year: int) -> Proposal:
             source = (
                 "rotation.order"
                 if cluster.rotation.order
-                else "the order of members in cluster.yaml"
+                else _("the order of members in cluster.yaml")
             )
             proposal.reasons.append(
-                f"deputy: {proposal.deputy.id} comes after {proposal.chair.id} in {source}"
+                _("deputy: {deputy} comes after {chair} in {source}").format(
+                    deputy=proposal.deputy.id, chair=proposal.chair.id, source=source
+                )
             )
     return proposal
 
@@ -160,7 +177,9 @@ class Decision:
         deputy = self.deputy
         named = f"{deputy.id} ({deputy.name_in(self.year)})" if deputy else "—"
         chair = f"{self.chair.id} ({self.chair.name_in(self.year)})"
-        return f"{self.year}: chair {chair}, deputy {named}"
+        return _("{year}: chair {chair}, deputy {deputy}").format(
+            year=self.year, chair=chair, deputy=named
+        )
 
 
 def decide(
@@ -179,8 +198,10 @@ def decide(
     if existing is not None and existing.leadership is not None and not replace:
         lead = existing.leadership.model
         raise RotationError(
-            f"{year} already has leadership (chair {lead.chair}, deputy {lead.deputy or '—'});"
-            " add --replace to replace it"
+            _(
+                "{year} already has leadership (chair {chair}, deputy {deputy});"
+                " add --replace to replace it"
+            ).format(year=year, chair=lead.chair, deputy=lead.deputy or "—")
         )
     proposal = propose(records, year)
     members = records.cluster.members
@@ -194,13 +215,21 @@ def decide(
     if chosen_chair is None:
         why = "; ".join(proposal.reasons)
         raise RotationError(
-            f"no chair can be proposed for {year} ({why}); give the conference's choice with --chair"
+            _(
+                "no chair can be proposed for {year} ({why}); give the conference's choice"
+                " with --chair"
+            ).format(year=year, why=why)
         )
-    for role, member in (("chair", chosen_chair), ("deputy", chosen_deputy)):
+    roles = ((_("the chair {id}"), chosen_chair), (_("the deputy {id}"), chosen_deputy))
+    for role, member in roles:
         if member is not None and not member.active_in(year):
-            raise RotationError(f"the {role} {member.id} is not a member in {year}")
+            raise RotationError(
+                _("{who} is not a member in {year}").format(
+                    who=role.format(id=member.id), year=year
+                )
+            )
     if chosen_deputy is not None and chosen_deputy.id == chosen_chair.id:
-        raise RotationError(f"{chosen_chair.id} cannot be both chair and deputy")
+        raise RotationError(_("{id} cannot be both chair and deputy").format(id=chosen_chair.id))
     if how is None:
         by_custom = chair is None and deputy is None and proposal.custom is not None
         how = (
@@ -213,7 +242,7 @@ def decide(
     return Decision(year, proposal, chosen_chair, chosen_deputy, how, previous)
 
 
-HISTORY_HEADERS = ("Year", "Chair", "Deputy", "How chosen", "Handover")
+HISTORY_HEADERS = (N_("Year"), N_("Chair"), N_("Deputy"), N_("How chosen"), N_("Handover"))
 
 
 @dataclass(frozen=True, slots=True)

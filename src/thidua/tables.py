@@ -37,6 +37,7 @@ from thidua.catalogue import (
 )
 from thidua.csvfile import CsvFile, LineNumbers
 from thidua.findings import Finding, Position
+from thidua.i18n import _
 from thidua.models import Cluster, parse_dmy
 from thidua.names import did_you_mean, fold
 from thidua.numbers import MAX_DIGITS, other_digits, shown, written_digits
@@ -420,7 +421,7 @@ class Table:
                 self.findings.append(
                     exc.message.at(
                         self.file.position(lines[k], i, rows[k]),
-                        f"column '{column.name}': ",
+                        _("column '{column}': ").format(column=column.name),
                         **exc.fields,
                     )
                 )

@@ -17,6 +17,7 @@ from thidua.catalogue import (
     Message,
 )
 from thidua.findings import Finding
+from thidua.i18n import _
 from thidua.names import did_you_mean, odd_characters
 from thidua.yamlfile import YamlDocument
 
@@ -71,7 +72,9 @@ def _describe(err: ErrorDetails, model: type[BaseModel]) -> tuple[Message, dict[
         return _OWN_CODES[kind], {"context": f"{name}: ", **err.get("ctx", {})}
     if kind == "number_quoted":
         text = err.get("ctx", {}).get("text", value)
-        problem = f"write {text} without quotes: it is a number, and quotes make it text"
+        problem = _("write {text} without quotes: it is a number, and quotes make it text").format(
+            text=text
+        )
         return VALUE_INVALID.message, {"where": name, "problem": problem}
     if kind == "missing":
         return FIELD_MISSING.message, {"name": loc[-1]}
@@ -84,25 +87,25 @@ def _describe(err: ErrorDetails, model: type[BaseModel]) -> tuple[Message, dict[
 def _problem(err: ErrorDetails, kind: str, value: Any) -> str:
     """What is wrong with a value, in plain words."""
     if kind == "string_type" and isinstance(value, int | Decimal | bool):
-        return f'write {value!s} in quotes ("{value!s}"), as text'
+        return _('write {value} in quotes ("{value}"), as text').format(value=value)
     if kind == "string_pattern_mismatch":
         if "a-z0-9" in str(err.get("ctx", {}).get("pattern", "")):
             odd = odd_characters(str(value))
-            where = f" (it contains {', '.join(odd)})" if odd else ""
-            return (
-                f"'{value}' is not an id{where}; ids are lower-case ASCII letters, digits and"
+            where = _(" (it contains {odd})").format(odd=", ".join(odd)) if odd else ""
+            return _(
+                "'{value}' is not an id{where}; ids are lower-case ASCII letters, digits and"
                 " hyphens, like 'thai-binh' (or underscores for indicators, like 'grdp_growth')"
-            )
-        return f"'{value}' is not a valid code (letters and digits)"
+            ).format(value=value, where=where)
+        return _("'{value}' is not a valid code (letters and digits)").format(value=value)
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        return f"'{value}' is not a date; write 2024-03-13 or 13/03/2024"
+        return _("'{value}' is not a date; write 2024-03-13 or 13/03/2024").format(value=value)
     if kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
-        return f"'{value}' is not one of {expected}"
+        return _("'{value}' is not one of {expected}").format(value=value, expected=expected)
     if kind in ("model_type", "dict_type"):
-        return "expected a mapping of 'key: value' lines here"
+        return _("expected a mapping of 'key: value' lines here")
     if kind == "list_type":
-        return "expected a list here (lines starting with '- ')"
+        return _("expected a list here (lines starting with '- ')")
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
     return f"{err['msg'].lower()}" + (

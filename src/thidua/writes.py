@@ -32,6 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from thidua.i18n import N_, _
+
 LOCK_TIMEOUT = 30.0
 
 
@@ -49,24 +51,25 @@ _YEAR = re.compile(r"\d{4}")
 LEFTOVER_AGE = 600.0
 
 _WHY = {
-    errno.EACCES: "permission denied; check the folder's permissions",
-    errno.EPERM: "the operation is not permitted; check the folder's permissions",
-    errno.EROFS: "the disk is read-only",
-    errno.ENOSPC: "the disk is full; free some space and run the command again",
-    errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
-    errno.EFBIG: "the file would be larger than this system allows",
-    errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
-    errno.EISDIR: "it is a folder; give a file name",
-    errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.EEXIST: "a file stands where a folder is needed",
-    errno.ENOENT: "a folder on the way does not exist",
-    errno.EXDEV: "the temporary file and the target are on different disks",
+    errno.EACCES: N_("permission denied; check the folder's permissions"),
+    errno.EPERM: N_("the operation is not permitted; check the folder's permissions"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.ENOSPC: N_("the disk is full; free some space and run the command again"),
+    errno.EDQUOT: N_("the disk quota is used up; free some space and run the command again"),
+    errno.EFBIG: N_("the file would be larger than this system allows"),
+    errno.ENAMETOOLONG: N_("the name is too long; choose a shorter one"),
+    errno.EISDIR: N_("it is a folder; give a file name"),
+    errno.ENOTDIR: N_("a part of the path is a file, not a folder"),
+    errno.EEXIST: N_("a file stands where a folder is needed"),
+    errno.ENOENT: N_("a folder on the way does not exist"),
+    errno.EXDEV: N_("the temporary file and the target are on different disks"),
 }
 
 
 def why(exc: OSError) -> str:
     """An OSError in the words a clerk can act on."""
-    return _WHY.get(exc.errno or 0, exc.strerror or str(exc))
+    known = _WHY.get(exc.errno or 0)
+    return _(known) if known else exc.strerror or str(exc)
 
 
 def write_atomic(path: Path, text: str) -> None:
