@@ -15,6 +15,8 @@ from thidua.findings import Finding
 from thidua.inspection import check_repository
 from thidua.repository import Records, load
 
+# The tests speak English whatever the machine's language, unless a test asks for Vietnamese.
+os.environ["THIDUA_LANG"] = "en"
 # The tests keep their compiled templates in a folder of their own, not in the user's cache.
 os.environ.setdefault("THIDUA_CACHE", tempfile.mkdtemp(prefix="thidua-test-cache-"))
 

@@ -10,7 +10,18 @@ import sys
 from thidua import __version__
 
 
+def _never_fail_to_print() -> None:
+    """A console or a redirected output that cannot encode Vietnamese (cp1252 on a Windows
+    machine set to English, cp1258, which has no precomposed letters) shows the letters it lacks
+    as escapes rather than stopping the command. PYTHONUTF8=1 makes Python write UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
+    _never_fail_to_print()
     if sys.argv[1:] == ["--version"]:
         print(f"thidua {__version__}")
         return

@@ -398,6 +398,9 @@ class Cluster(Record):
     indicators: list[Indicator] = []
     award_types: list[AwardType] = []
     rotation: Rotation | None = None
+    lang: Literal["vi", "en"] | None = Field(
+        None, description="The language thidua speaks in this repository: vi or en"
+    )
     note: Text | None = None
 
     @cached_property

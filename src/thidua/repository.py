@@ -53,6 +53,9 @@ _YEAR_DIR = re.compile(r"\d{4}")
 _LEFTOVER = re.compile(r"\.thidua-.*\.tmp")  # see thidua.writes: a crashed write's temporary file
 _IGNORED = re.compile(r"(README.*|\..*|.*\.md|.*~|schemas)", re.IGNORECASE)
 PARALLEL_BYTES = 32 * 1024 * 1024
+# fork only where it is the platform's own safe default (Linux); spawn elsewhere (Windows, macOS),
+# where the workers import thidua afresh
+START_METHOD = "fork" if sys.platform == "linux" else "spawn"
 
 
 @dataclass(slots=True)
@@ -270,9 +273,7 @@ def _run(work: list[_YearJob], jobs: int) -> Iterable[tuple[YearRecords, list[Fi
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork only where it is the platform's own safe default (Linux); spawn elsewhere (Windows,
-    # macOS), where the workers import thidua afresh
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    context = multiprocessing.get_context(START_METHOD)
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         return list(pool.map(_run_job, work))
 
