@@ -105,3 +105,47 @@ def test_a_huge_cell_is_not_repeated_whole_in_its_message(repo):
         repo({"2023/indicators.csv": f"member,growth,revenue\nan-giang,{cell},1\n"})
     )
     assert found and all(len(f.message) < 1000 for f in found)
+
+
+def test_findings_of_one_code_are_summed_up_after_the_first_ones(repo):
+    from conftest import findings_of
+
+    rows = "".join(f"an-giang,nowhere-{i}\n" for i in range(30))
+    root = repo({"2023/awards.csv": "member,award\n" + rows})
+    found = findings_of(root)
+    assert len(found) == 30
+    out = io.StringIO()
+    write_text(found, 2, root, out, excerpts=False, max_per_code=20)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 20 + 1 + 1
+    assert lines[20] == (
+        "… and 10 more like this [award-type-unknown] (--max-per-code 0 shows them all)"
+    )
+    assert lines[21] == "30 errors, 0 warnings in 2 files"
+    every = io.StringIO()
+    write_text(found, 2, root, every, excerpts=False, max_per_code=0)
+    assert len(every.getvalue().splitlines()) == 31
+
+
+def test_progress_is_shown_on_a_terminal_only():
+    from thidua.output import progress_bar
+
+    with progress_bar(io.StringIO(), "x") as update:
+        assert update is None  # piped: nothing, so the output stays the same
+    terminal = Terminal()
+    with progress_bar(terminal, "Checking data") as update:
+        assert update is not None
+        for done in range(1, 4):
+            update(done, 3)
+
+
+def test_shell_completion_offers_years_and_members(data_copy):
+    import typer
+
+    from thidua.cli import _complete_members, _complete_years
+
+    ctx = typer.Context(typer.main.get_command(__import__("thidua.cli").cli.app))
+    ctx.params["data"] = str(data_copy)
+    assert _complete_years(ctx, "202") == ["2022", "2023", "2024"]
+    assert _complete_members(ctx, "nam") == ["nam-dinh", "Nam Định"]
+    assert "Thái Bình" in _complete_members(ctx, "Thai")

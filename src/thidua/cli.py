@@ -124,21 +124,38 @@ def check(
             "--excerpt/--no-excerpt", help=_("Show the line each finding concerns (text format).")
         ),
     ] = True,
+    max_per_code: Annotated[
+        int,
+        typer.Option(
+            "--max-per-code",
+            min=0,
+            help=_("Show at most N findings of each code, then how many more (0: all)."),
+        ),
+    ] = 20,
     lang: LangOption = None,
 ) -> None:
     from thidua.findings import Severity
     from thidua.inspection import inspect
-    from thidua.output import WRITERS, is_terminal, write_text
+    from thidua.output import WRITERS, is_terminal, progress_bar, write_text
 
     root = folder or data
     if format is None:
         format = (
             CheckFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else CheckFormat.text
         )
-    result = inspect(root)
+    with progress_bar(sys.stderr, _("Checking {folder}").format(folder=root)) as progress:
+        result = inspect(root, progress=progress)
     if format is CheckFormat.text:
         color = is_terminal(sys.stdout) and "NO_COLOR" not in os.environ
-        write_text(result.findings, result.files, root, sys.stdout, excerpts=excerpt, color=color)
+        write_text(
+            result.findings,
+            result.files,
+            root,
+            sys.stdout,
+            excerpts=excerpt,
+            color=color,
+            max_per_code=max_per_code,
+        )
     else:
         WRITERS[format.value](result.findings, result.files, root, sys.stdout)
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
@@ -233,6 +250,30 @@ def _date(value: str | None) -> date | None:
         raise typer.BadParameter(str(exc)) from None
 
 
+def _complete_years(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a year: the year folders of the data folder."""
+    data = Path(ctx.params.get("data") or os.environ.get("THIDUA_DATA") or "data")
+    try:
+        years = sorted(p.name for p in data.iterdir() if p.is_dir() and p.name.isdigit())
+    except OSError:
+        return []
+    return [y for y in years if y.startswith(incomplete)]
+
+
+def _complete_members(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a member: its id, or its name as written."""
+    from thidua.names import fold
+    from thidua.schema import cluster_of
+
+    data = Path(ctx.params.get("data") or os.environ.get("THIDUA_DATA") or "data")
+    cluster = cluster_of(data)
+    if cluster is None:
+        return []
+    key = fold(incomplete)
+    found = [m.id for m in cluster.members] + [m.name for m in cluster.members]
+    return [text for text in found if fold(text).startswith(key)]
+
+
 def _year(value: int) -> int:
     """A year as the records accept it; anything else is a usage error."""
     from thidua.models import FIRST_YEAR, LAST_YEAR
@@ -293,7 +334,12 @@ def _check_output(data: Path, output: Path | None) -> None:
 )
 def summarize(
     year: Annotated[
-        int, typer.Argument(help=_("The emulation year to sum up, e.g. 2023."), callback=_year)
+        int,
+        typer.Argument(
+            help=_("The emulation year to sum up, e.g. 2023."),
+            callback=_year,
+            autocompletion=_complete_years,
+        ),
     ],
     data: DataOption = Path("data"),
     lang: Annotated[Lang, typer.Option(help=_("Language of the report: vi or en."))] = Lang.vi,
@@ -357,7 +403,9 @@ def rotate(
     year: Annotated[
         int,
         typer.Argument(
-            help=_("The year whose chair and deputy to name, e.g. 2025."), callback=_year
+            help=_("The year whose chair and deputy to name, e.g. 2025."),
+            callback=_year,
+            autocompletion=_complete_years,
         ),
     ],
     data: DataOption = Path("data"),
@@ -426,11 +474,18 @@ def leaders(data: DataOption = Path("data"), lang: LangOption = None) -> None:
     ),
 )
 def sign_pledge(
-    year: Annotated[int, typer.Argument(help=_("The pledge's year."), callback=_year)],
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The pledge's year."), callback=_year, autocompletion=_complete_years
+        ),
+    ],
     member: Annotated[
         str | None,
         typer.Option(
-            help=_("The member: its id or name (Nam Định, nam dinh)."), show_default=False
+            help=_("The member: its id or name (Nam Định, nam dinh)."),
+            show_default=False,
+            autocompletion=_complete_members,
         ),
     ] = None,
     signer: Annotated[

@@ -5,7 +5,7 @@ a signature) ask `valid_records`, which gives the records or the errors that sto
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,10 +36,13 @@ def inspect(
     ledgers: Collection[int] | None = None,
     consumers: Sequence[LedgerConsumer] = (),
     jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Inspection:
     """Read and check the repository at `root` (or only some of its years, see `load`); other
     `consumers` read the ledgers in the same pass as the checks."""
-    reading = load(root, years, ledgers, consumers=[LedgerChecks(), *consumers], jobs=jobs)
+    reading = load(
+        root, years, ledgers, consumers=[LedgerChecks(), *consumers], jobs=jobs, progress=progress
+    )
     findings = reading.findings
     if reading.records is not None:
         findings += run(reading.records, today or date.today())

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TextIO
 
@@ -96,13 +98,27 @@ def write_text(
     *,
     excerpts: bool = True,
     color: bool = False,
+    max_per_code: int = 0,
 ) -> None:
     """`path:line:column: severity: message [code]` for each finding, the line it concerns under
-    it (unless `excerpts` is off), then a count."""
+    it (unless `excerpts` is off), then a count. With `max_per_code`, a code's findings after the
+    first so many are summed up in one line (a ledger with one mistake repeated 4,000 times)."""
     prefix = str(root)
-    lines = source_lines(root, findings) if excerpts else {}
+    totals = Counter(f.code for f in findings)
+    shown_of: Counter[str] = Counter()
+    if max_per_code > 0:
+        kept = []
+        for f in findings:
+            shown_of[f.code] += 1
+            if shown_of[f.code] <= max_per_code:
+                kept.append(f)
+        shown = kept
+    else:
+        shown = list(findings)
+    lines = source_lines(root, shown) if excerpts else {}
     paint = _painter(out) if color else None
-    for f in findings:
+    seen: Counter[str] = Counter()
+    for f in shown:
         p = f.position
         head = f"{visible(_path(prefix, p.path))}:{p.line}:{p.column}:"
         tail = f" {visible(f.message)} [{f.code}]"
@@ -113,7 +129,35 @@ def write_text(
         source = lines.get((p.path, p.line))
         if source is not None:
             out.write("\n".join(excerpt(source, p.line, p.column)) + "\n")
+        seen[f.code] += 1
+        if max_per_code > 0 and seen[f.code] == max_per_code and totals[f.code] > max_per_code:
+            more = totals[f.code] - max_per_code
+            out.write(
+                _("… and {n} more like this [{code}] (--max-per-code 0 shows them all)").format(
+                    n=f"{more:,}", code=f.code
+                )
+                + "\n"
+            )
     out.write(summary(findings, files) + "\n")
+
+
+@contextmanager
+def progress_bar(stream: TextIO, what: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on `stream` while work goes on, when it is a terminal (Rich, imported only
+    then); elsewhere (a pipe, CI) nothing, so that what is printed stays the same."""
+    if not is_terminal(stream):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 def _painter(out: TextIO) -> Callable[[str, Severity, str], None]:

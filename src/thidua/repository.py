@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
@@ -155,8 +155,10 @@ def load(
     ledgers: Collection[int] | None = None,
     consumers: Sequence[LedgerConsumer] = (),
     jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Reading:
     """Read the repository at `root`: every record that is valid, and every finding.
+    `progress(done, total)` is told of each year folder read, for a progress bar.
 
     `years` limits the year folders read (a report needs its year and the two beside it);
     `ledgers` limits the years whose award ledger is read. None reads everything. Each ledger read
@@ -202,7 +204,9 @@ def load(
     work = [_YearJob(root, folder, model, ledger, tuple(consumers)) for folder, ledger in todo]
     jobs = _jobs(todo) if jobs is None else jobs
     read: dict[int, YearRecords] = {}
-    for year, found, count in _run(work, jobs):
+    for done, (year, found, count) in enumerate(_run(work, jobs), start=1):
+        if progress is not None:
+            progress(done, len(work))
         read[year.year] = year
         findings += found
         files += count
@@ -266,16 +270,17 @@ def _run_job(job: _YearJob) -> tuple[YearRecords, list[Finding], int]:
     return job()
 
 
-def _run(work: list[_YearJob], jobs: int) -> Iterable[tuple[YearRecords, list[Finding], int]]:
+def _run(work: list[_YearJob], jobs: int) -> Iterator[tuple[YearRecords, list[Finding], int]]:
     """Each year's job, in worker processes when `jobs` > 1; the results come in year order."""
     if jobs <= 1 or len(work) <= 1:
-        return [job() for job in work]
+        yield from (job() for job in work)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context(START_METHOD)
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        return list(pool.map(_run_job, work))
+        yield from pool.map(_run_job, work)
 
 
 def _load_year(
