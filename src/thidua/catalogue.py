@@ -23,9 +23,9 @@ ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 
 # Which files a code can concern, for the docs.
-ANY_FILE = "any file"
-YAML_FILES = "YAML files"
-CSV_FILES = "CSV files"
+ANY_FILE = N_("any file")
+YAML_FILES = N_("YAML files")
+CSV_FILES = N_("CSV files")
 CLUSTER = "cluster.yaml"
 LEADERSHIP = "YEAR/leadership.yaml"
 CONFERENCE = "YEAR/conference.yaml"
@@ -108,16 +108,16 @@ def _short(value: Any) -> Any:
 CODES: dict[str, Code] = {}
 
 SECTIONS = (
-    "Reading files",
-    "YAML",
-    "Fields and values",
-    "CSV",
-    "cluster.yaml",
-    "Members across files",
-    "Leadership and conference",
-    "Pledge",
-    "indicators.csv",
-    "awards.csv",
+    N_("Reading files"),
+    N_("YAML"),
+    N_("Fields and values"),
+    N_("CSV"),
+    N_("cluster.yaml"),
+    N_("Members across files"),
+    N_("Leadership and conference"),
+    N_("Pledge"),
+    N_("indicators.csv"),
+    N_("awards.csv"),
 )
 
 
@@ -916,31 +916,33 @@ AWARD_DECISION_MISSING = code(
 
 
 def markdown(examples: dict[str, str]) -> str:
-    """docs/checks.md: a section per code, in the catalogue's order, each with its golden case
-    (`examples`: a code's console transcript, from the files it is given to what `check` prints)."""
+    """docs/checks.md (or, in Vietnamese, docs/vi/kiem-tra.md): a section per code, in the
+    catalogue's order, each with its golden case (`examples`: a code's console transcript, from
+    the files it is given to what `check` prints). Written in the current language."""
     out = [
-        "# What `thidua check` reports",
+        _("# What `thidua check` reports"),
         "",
         "<!-- Generated from src/thidua/catalogue.py and tests/cases/ by"
         " `THIDUA_UPDATE_GOLDEN=1 pytest tests/test_cases.py`; do not edit by hand. -->",
         "",
-        "Each finding is printed as `path:line:column: error|warning: message [code]`, with the line"
-        " it concerns",
-        "under it (`--no-excerpt` leaves that out). Errors make `check` exit with 1; warnings do too"
-        " with `--strict`.",
-        "The code in brackets is stable: CI rules and these docs refer to it. Every example below is"
-        " a test.",
+        _(
+            "Each finding is printed as `path:line:column: error|warning: message [code]`, with"
+            " the line it concerns under it (`--no-excerpt` leaves that out). Errors make `check`"
+            " exit with 1; warnings do too with `--strict`. The code in brackets is stable: CI"
+            " rules and these docs refer to it. Every example below is a test."
+        ),
         "",
     ]
     for section in SECTIONS:
-        out += [f"## {section}", ""]
+        out += [f"## {_(section)}", ""]
         for entry in CODES.values():
             if entry.section != section:
                 continue
-            marker = " (warning)" if entry.severity is WARNING else ""
-            out += [f"### {entry.id}{marker}", f"**{entry.title}.** {entry.doc}", ""]
-            out += [f"**Fix:** {entry.fix}", ""]
-            out += [f"*Found in:* {', '.join(entry.files)}.", ""]
+            marker = _(" (warning)") if entry.severity is WARNING else ""
+            out += [f"### {entry.id}{marker}", f"**{_(entry.title)}.** {_(entry.doc)}", ""]
+            out += [_("**Fix:** {fix}").format(fix=_(entry.fix)), ""]
+            places = ", ".join(_(f) for f in entry.files)
+            out += [_("*Found in:* {places}.").format(places=places), ""]
             if entry.id in examples:
                 out += ["```console", examples[entry.id].rstrip("\n"), "```", ""]
     return "\n".join(out).rstrip("\n") + "\n"
