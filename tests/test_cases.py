@@ -35,6 +35,7 @@ import io
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,7 +193,23 @@ def test_case_says_what_is_wrong_and_shows_its_code(case: Case) -> None:
     assert any(line.endswith(f"[{case.code}]") for line in case.expect)
 
 
-def transcript(case: Case) -> str:
+def printed(case: Case) -> list[str]:
+    """What `thidua check` prints for the case now, in the current language."""
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as monkeypatch:
+        write_case(case, Path(tmp) / "data", monkeypatch)
+        monkeypatch.chdir(tmp)
+        findings, files = check_repository(Path("data"), today=TODAY)
+        out = io.StringIO()
+        write_text(findings, files, Path("data"), out)
+    return out.getvalue().splitlines()
+
+
+def transcript_in(case: Case) -> str:
+    """`transcript`, with what `check` prints in the current language."""
+    return transcript(case, printed(case))
+
+
+def transcript(case: Case, shown: list[str] | None = None) -> str:
     """The case as a console session: the files it writes, then what `thidua check` prints."""
     out: list[str] = []
     for section in case.sections:
@@ -210,7 +227,7 @@ def transcript(case: Case) -> str:
             out += [f"$ cat {path}    # this line, {times} times", *section.lines]
         else:
             out += [f"$ cat {path}", *section.lines]
-    return "\n".join([*out, "$ thidua check", *case.expect])
+    return "\n".join([*out, "$ thidua check", *(case.expect if shown is None else shown)])
 
 
 def test_docs_are_generated_from_the_catalogue_and_the_cases() -> None:

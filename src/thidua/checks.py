@@ -45,6 +45,7 @@ from thidua.catalogue import (
 )
 from thidua.figures import MemberValue, figure_of
 from thidua.findings import Finding, Position
+from thidua.i18n import _
 from thidua.models import Aggregate, Cluster, Indicator, MissingPolicy
 from thidua.names import did_you_mean, fold, odd_note, suggest
 from thidua.repository import LedgerPass, Records, YearRecords
@@ -397,9 +398,9 @@ def check_indicator_figures(context: Context, year: YearRecords) -> Iterator[Fin
         absent = [m.member for m in fig.members if _empty(table, row_of.get(m.member), ind)]
         if absent and ind.missing is not MissingPolicy.IGNORE:
             outcome = (
-                "is left out of the report"
+                _("is left out of the report")
                 if ind.missing is MissingPolicy.REFUSE
-                else "is given with a note that it is partial"
+                else _("is given with a note that it is partial")
             )
             yield FIGURE_INCOMPLETE.at(
                 table.header_position(column),
@@ -520,7 +521,11 @@ def check_award_rows(cluster: Cluster, year: int) -> BatchCheck:
         kind = v.get("recipient_kind")
         if award is not None and award not in types:
             near = suggest(award, names)
-            hint = f" (did you mean '{by_name.get(near, near)}'?)" if near else ""
+            hint = (
+                _(" (did you mean '{found}'?)").format(found=by_name.get(near, near))
+                if near
+                else ""
+            )
             hint += odd_note(award)
             yield AWARD_TYPE_UNKNOWN.at(table.position(row, "award"), award=award, hint=hint)
         elif award is not None and kind is not None and kind not in fits[award]:

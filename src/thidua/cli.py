@@ -185,7 +185,7 @@ def schema(
     from thidua.writes import check_schema_folder
 
     folder = output or data / "schemas"
-    with _refusals(data, "write the schemas"):
+    with _refusals(data, _("write the schemas")):
         check_schema_folder(data, folder)
         cluster = cluster_of(data)
         for path in write_schemas(folder, cluster):
@@ -313,7 +313,7 @@ def _output(data: Path, output: Path, text: str) -> None:
     from thidua.output import visible
     from thidua.writes import write_output
 
-    with _refusals(data, "write"):
+    with _refusals(data, _("write")):
         write_output(data, output, text)
     print(_("wrote {path}").format(path=visible(str(output))), file=sys.stderr)
 
@@ -323,7 +323,7 @@ def _check_output(data: Path, output: Path | None) -> None:
     if output is not None:
         from thidua.writes import check_output_path
 
-        with _refusals(data, "write"):
+        with _refusals(data, _("write")):
             check_output_path(data, output)
 
 
@@ -380,7 +380,7 @@ def summarize(
                 output=output
             )
         )
-    with _refusals(data, "summarize"):
+    with _refusals(data, _("summarize")):
         summary = report.build(report.report_records(data, year), year)
         if explain:
             text = report.explain(summary, root=data)
@@ -441,7 +441,7 @@ def rotate(
     from thidua.writes import locked
 
     recording = yes or dry_run
-    with _refusals(data, "rotate"), locked(data) if recording else nullcontext():
+    with _refusals(data, _("rotate")), locked(data) if recording else nullcontext():
         decision = decide(_valid(data), year, chair=chair, deputy=deputy, how=how, replace=replace)
         for reason in decision.proposal.reasons:
             print(f"  {reason}")
@@ -462,7 +462,7 @@ def leaders(data: DataOption = Path("data"), lang: LangOption = None) -> None:
     from thidua.output import table
     from thidua.rotation import HISTORY_HEADERS, history
 
-    with _refusals(data, "list the leaders"):
+    with _refusals(data, _("list the leaders")):
         rows = history(_valid(data))
     table([_(h) for h in HISTORY_HEADERS], [row.cells() for row in rows], sys.stdout)
 
@@ -515,7 +515,7 @@ def sign_pledge(
             _("give either --member (with --signer and --title) or --from-csv")
         )
     day = _date(when)
-    with _refusals(data, "sign"), locked(data):
+    with _refusals(data, _("sign")), locked(data):
         change = signing_change(
             _valid(data),
             year,
@@ -580,7 +580,7 @@ def _show_pledge(year: int, data: Path, output: Path | None) -> None:
     from thidua.pledges import state
 
     _check_output(data, output)
-    with _refusals(data, "show the pledge"):
+    with _refusals(data, _("show the pledge")):
         records = _valid(data)
         current = state(records, year)
     print(current.headline())
@@ -596,5 +596,5 @@ def _new_pledge(year: int, data: Path, when: date | None, place: str | None, dry
     from thidua.pledges import starting_change
     from thidua.writes import locked
 
-    with _refusals(data, "start the pledge"), locked(data):
+    with _refusals(data, _("start the pledge")), locked(data):
         _write([starting_change(_valid(data), year, when, place)], data, dry_run)

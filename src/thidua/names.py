@@ -86,6 +86,12 @@ def match_member(members: Iterable[Any], text: str, year: int) -> Any:
     if len(found) == 1:
         return found[0]
     if found:
-        raise LookupError(f"'{text}' could be {', '.join(m.id for m in found)}; give the id")
+        raise LookupError(
+            _("'{text}' could be {ids}; give the id").format(
+                text=text, ids=", ".join(m.id for m in found)
+            )
+        )
     hint = did_you_mean(text, [m.id for m in members] + [m.name_in(year) for m in members])
-    raise LookupError(f"'{text}' is not a member of the cluster{hint}")
+    raise LookupError(
+        _("'{text}' is not a member of the cluster{hint}").format(text=text, hint=hint)
+    )

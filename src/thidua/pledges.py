@@ -8,13 +8,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from thidua.i18n import _
+from thidua.i18n import N_, _
 from thidua.models import Member, Pledge, Signature
 from thidua.names import match_member
 from thidua.recording import new_pledge_change, signatures_change
 from thidua.repository import Records
 from thidua.textfile import nfc
 from thidua.writes import Change
+
+NOT_RECORDED = N_("(name not recorded)")
 
 
 class PledgeError(Exception):
@@ -45,7 +47,7 @@ class PledgeState:
         """A row per member: signed or not, its id and name, the date and who signed."""
         out = []
         for member, sig in self.signed:
-            signer = f"{sig.signer or _('(name not recorded)')}, {sig.title}"
+            signer = f"{sig.signer or _(NOT_RECORDED)}, {sig.title}"
             name = member.name_in(self.year)
             out.append([_("signed"), member.id, name, sig.date.isoformat(), signer])
         for member in self.unsigned:

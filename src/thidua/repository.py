@@ -33,6 +33,7 @@ from thidua.catalogue import (
 )
 from thidua.csvfile import CsvFile
 from thidua.findings import FileProblem, Finding, Position
+from thidua.i18n import _
 from thidua.models import Cluster, Conference, Leadership, Pledge, Record
 from thidua.names import did_you_mean
 from thidua.tables import AWARD_COLUMNS, Batch, Column, Row, Table, indicator_columns
@@ -166,7 +167,7 @@ def load(
     per core when the ledgers are large, see `PARALLEL_BYTES`)."""
     findings: list[Finding] = []
     if not root.is_dir():
-        what = "is not a folder" if root.exists() else "does not exist"
+        what = _("is not a folder") if root.exists() else _("does not exist")
         return Reading(
             None, [DATA_FOLDER_MISSING.at(Position("cluster.yaml"), root=root, what=what)], 0
         )

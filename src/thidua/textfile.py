@@ -24,6 +24,7 @@ from thidua.catalogue import (
     TEXT_COMBINING_MARKS,
 )
 from thidua.findings import FileProblem, Position
+from thidua.i18n import _
 from thidua.legacy import ENCODING_NAMES, guess_encoding
 
 BOM = b"\xef\xbb\xbf"
@@ -142,11 +143,11 @@ def check_not_binary(head: bytes, rel: str) -> None:
     if b"\x00" in head:
         hint = ""
         if head.startswith(b"PK\x03\x04"):
-            hint = " (it looks like an .xlsx or .zip file: save it as 'CSV UTF-8' instead)"
+            hint = _(" (it looks like an .xlsx or .zip file: save it as 'CSV UTF-8' instead)")
         elif head.startswith(b"\xd0\xcf\x11\xe0"):
-            hint = " (it looks like an old .xls or .doc file: save it as 'CSV UTF-8' instead)"
+            hint = _(" (it looks like an old .xls or .doc file: save it as 'CSV UTF-8' instead)")
         elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            hint = " (it is UTF-16: save it as UTF-8)"
+            hint = _(" (it is UTF-16: save it as UTF-8)")
         if hint:
             raise FileProblem(FILE_BINARY.at(Position(rel), hint=hint))
         at = head.index(b"\x00")

@@ -35,6 +35,7 @@ from thidua.catalogue import (
     YAML_TOO_LARGE,
 )
 from thidua.findings import FileProblem, Finding, Position
+from thidua.i18n import N_, _
 from thidua.numbers import MAX_DIGITS, written_digits
 
 try:
@@ -106,14 +107,16 @@ def _pos(mark: Any) -> tuple[int, int]:
 
 
 _HINTS = {
-    "mapping values are not allowed": (
+    "mapping values are not allowed": N_(
         "; a value that contains ': ' must be written in quotes, and a key must line up"
         " with the keys above it"
     ),
-    "found a tab character": "; YAML is indented with spaces, not tabs",
-    "found character '\\t' that cannot start any token": "; YAML is indented with spaces, not tabs",
-    "could not find expected ':'": "; every line of a mapping is 'key: value'",
-    "exceeded maximum nesting depth": "; the file nests lists or mappings far too deep",
+    "found a tab character": N_("; YAML is indented with spaces, not tabs"),
+    "found character '\\t' that cannot start any token": N_(
+        "; YAML is indented with spaces, not tabs"
+    ),
+    "could not find expected ':'": N_("; every line of a mapping is 'key: value'"),
+    "exceeded maximum nesting depth": N_("; the file nests lists or mappings far too deep"),
 }
 
 
@@ -123,7 +126,7 @@ def _syntax_finding(rel: str, exc: yaml.YAMLError) -> Finding:
     if isinstance(exc, yaml.reader.ReaderError):
         problem = f"the file contains a character that is not allowed in YAML ({exc.reason})"
     line, column = _pos(mark) if mark is not None else (1, 1)
-    hint = next((h for k, h in _HINTS.items() if problem.startswith(k)), "")
+    hint = next((_(h) for k, h in _HINTS.items() if problem.startswith(k)), "")
     return YAML_SYNTAX.at(Position(rel, line, column), problem=problem, hint=hint)
 
 
