@@ -11,7 +11,7 @@ from contextlib import contextmanager, nullcontext
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,6 +23,38 @@ if TYPE_CHECKING:
 
 from thidua import __version__
 from thidua.i18n import _
+
+
+def _typer_in_the_current_language() -> None:
+    """Typer writes 'Usage:' and the text of -h/--help in English, outside gettext: in another
+    language they are replaced here, guarded so that a change inside Typer only leaves them in
+    English (the rest of its words come from the catalogue through gettext)."""
+    from thidua.i18n import language
+
+    if language() == "en":
+        return
+    try:
+        from typer._click.core import Command
+        from typer._click.formatting import HelpFormatter
+    except ImportError:
+        return
+    write_usage = HelpFormatter.write_usage
+    get_help_option = Command.get_help_option
+
+    def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        write_usage(self, prog, args, _("Usage: ") if prefix is None else prefix)
+
+    def help_option(self: Any, ctx: Any) -> Any:
+        option = get_help_option(self, ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+    HelpFormatter.write_usage = usage  # type: ignore[method-assign]
+    Command.get_help_option = help_option  # type: ignore[method-assign]
+
+
+_typer_in_the_current_language()
 
 app = typer.Typer(
     name="thidua",
