@@ -41,6 +41,9 @@ class WriteRefused(Exception):
     """A write that must not happen; the message says why, in plain words."""
 
 
+CANNOT_WRITE = N_("cannot write {path}: {why}; nothing was written")
+
+
 TEMPORARY_PREFIX = ".thidua-"
 TEMPORARY_SUFFIX = ".tmp"
 
@@ -90,7 +93,7 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
-        raise WriteRefused(f"cannot write {path}: {why(exc)}; nothing was written") from None
+        raise WriteRefused(_(CANNOT_WRITE).format(path=path, why=why(exc))) from None
     except BaseException:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
@@ -132,8 +135,10 @@ def check_record_path(root: Path, path: Path) -> None:
     a link leading out of it is refused."""
     if not inside(root, path):
         raise WriteRefused(
-            f"{path} leads out of the data folder {root} (through a symbolic link);"
-            " thidua writes records only inside it"
+            _(
+                "{path} leads out of the data folder {root} (through a symbolic link);"
+                " thidua writes records only inside it"
+            ).format(path=path, root=root)
         )
 
 
@@ -143,23 +148,29 @@ def check_output_path(root: Path | None, path: Path) -> None:
     Inside the data folder only kinds of file that thidua does not read may be written
     (a report as .md, a document as .docx or .json, …): never .yaml, .yml or .csv."""
     if not str(path).strip():
-        raise WriteRefused("the --output name is empty; give a file name such as bao-cao.md")
+        raise WriteRefused(_("the --output name is empty; give a file name such as bao-cao.md"))
     try:
         _check_output_path(root, path)
     except OSError as exc:
-        raise WriteRefused(f"cannot write {path}: {why(exc)}; nothing was written") from None
+        raise WriteRefused(_(CANNOT_WRITE).format(path=path, why=why(exc))) from None
 
 
 def _check_output_path(root: Path | None, path: Path) -> None:
     if path.is_symlink():
         raise WriteRefused(
-            f"{path} is a symbolic link to {path.readlink()}; to write there, give that"
-            " file itself with --output"
+            _(
+                "{path} is a symbolic link to {target}; to write there, give that file itself"
+                " with --output"
+            ).format(path=path, target=path.readlink())
         )
     if path.is_dir():
-        raise WriteRefused(f"{path} is a folder; give a file name, such as {path / 'bao-cao.md'}")
+        raise WriteRefused(
+            _("{path} is a folder; give a file name, such as {example}").format(
+                path=path, example=path / "bao-cao.md"
+            )
+        )
     if path.exists() and not path.is_file():
-        raise WriteRefused(f"{path} is not a regular file; give another name")
+        raise WriteRefused(_("{path} is not a regular file; give another name").format(path=path))
     if root is None or not root.is_dir() or not inside(root, path):
         return
     # Windows drops trailing dots and spaces from names: 'awards.csv.' is awards.csv there
@@ -167,19 +178,25 @@ def _check_output_path(root: Path | None, path: Path) -> None:
     suffix = Path(name).suffix
     if suffix in RECORD_SUFFIXES:
         raise WriteRefused(
-            f"{path} is inside the data folder {root}, where {suffix} files are records;"
-            " write the output elsewhere, or give it another kind of name (.md)"
+            _(
+                "{path} is inside the data folder {root}, where {suffix} files are records;"
+                " write the output elsewhere, or give it another kind of name (.md)"
+            ).format(path=path, root=root, suffix=suffix)
         )
     if name.startswith("readme"):
-        raise WriteRefused(f"{path} is the data folder's own README; give another name")
+        raise WriteRefused(
+            _("{path} is the data folder's own README; give another name").format(path=path)
+        )
 
 
 def check_schema_folder(root: Path, folder: Path) -> None:
     """Refuse to write the schemas into a year folder, where thidua would take them for records."""
     if root.is_dir() and inside(root, folder) and _YEAR.fullmatch(folder.resolve().name):
         raise WriteRefused(
-            f"{folder} is a year folder of the records; write the schemas into"
-            f" {root / 'schemas'} (the default) or outside the data folder"
+            _(
+                "{folder} is a year folder of the records; write the schemas into {schemas}"
+                " (the default) or outside the data folder"
+            ).format(folder=folder, schemas=root / "schemas")
         )
 
 
@@ -209,11 +226,15 @@ def locked(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         lock.acquire(timeout=timeout)
     except Timeout:
         raise WriteRefused(
-            f"another thidua command has been writing in {root} for {timeout:.0f} s;"
-            " try again when it is done"
+            _(
+                "another thidua command has been writing in {root} for {seconds} s;"
+                " try again when it is done"
+            ).format(root=root, seconds=f"{timeout:.0f}")
         ) from None
     except OSError as exc:
-        raise WriteRefused(f"cannot take the lock {lock_path(root)}: {why(exc)}") from None
+        raise WriteRefused(
+            _("cannot take the lock {lock}: {why}").format(lock=lock_path(root), why=why(exc))
+        ) from None
     try:
         remove_leftovers(root)
         yield
@@ -255,8 +276,10 @@ def apply(changes: list[Change], root: Path, *, dry_run: bool = False) -> str:
         now = change.path.read_bytes() if change.path.exists() else None
         if now != change.before:
             raise WriteRefused(
-                f"{change.path} changed on disk while thidua was working; nothing was written."
-                " Run the command again"
+                _(
+                    "{path} changed on disk while thidua was working; nothing was written."
+                    " Run the command again"
+                ).format(path=change.path)
             )
     for change in changes:
         write_atomic(change.path, change.after)
