@@ -36,6 +36,8 @@ from jinja2.runtime import BlockReference, LoopContext, Macro
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Cycler, Namespace, pass_environment
 
+from thidua.i18n import _, language
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 # --- limits: each one is a refusal with a plain message, never a hang or a crash -------------
@@ -247,14 +249,24 @@ class _Budget:
         self.steps += steps
         if self.steps > MAX_STEPS:
             raise LimitExceeded(
-                f"it does more than {MAX_STEPS:,} steps of work (loop turns, calls, filters)"
+                _("it does more than {steps} steps of work (loop turns, calls, filters)").format(
+                    steps=f"{MAX_STEPS:,}"
+                )
             )
         if before >> 6 != self.steps >> 6:
             if time.process_time() - self.cpu > CPU_SECONDS:
-                raise LimitExceeded(f"it ran for more than {CPU_SECONDS:g} s of processor time")
+                raise LimitExceeded(
+                    _("it ran for more than {cpu_seconds} s of processor time").format(
+                        cpu_seconds=f"{CPU_SECONDS:g}"
+                    )
+                )
             peak = _peak_memory()
             if peak is not None and self.memory is not None and peak - self.memory > MEMORY_BYTES:
-                raise LimitExceeded(f"it used more than {MEMORY_BYTES // 2**20} MB of memory")
+                raise LimitExceeded(
+                    _("it used more than {memory_bytes_mb} MB of memory").format(
+                        memory_bytes_mb=MEMORY_BYTES // 2**20
+                    )
+                )
 
 
 class _Generator(CodeGenerator):
@@ -294,7 +306,11 @@ class _Buffer(list[str]):
     def append(self, part: str) -> None:
         self.size += len(part)
         if self.size > MAX_TEXT:
-            raise LimitExceeded(f"a block makes a text of more than {MAX_TEXT:,} characters")
+            raise LimitExceeded(
+                _("a block makes a text of more than {max_text} characters").format(
+                    max_text=f"{MAX_TEXT:,}"
+                )
+            )
         self.budget.spend(1 + (len(part) >> 10))
         super().append(part)
 
@@ -339,7 +355,9 @@ class _FolderLoader(jinja2.BaseLoader):
             data = file.read(MAX_TEMPLATE_BYTES + 1)
         if len(data) > MAX_TEMPLATE_BYTES:
             raise LimitExceeded(
-                f"{path} is larger than {MAX_TEMPLATE_BYTES // 1024} KB, the limit of a template"
+                _("{path} is larger than {kb} KB, the limit of a template").format(
+                    path=path, kb=MAX_TEMPLATE_BYTES // 1024
+                )
             )
         try:
             source = data.decode("utf-8")
@@ -355,7 +373,9 @@ def _printf_widths(text: str) -> None:
         for number in spec.group(1, 2):
             if number == "*" or (number and int(number) > MAX_WIDTH):
                 raise LimitExceeded(
-                    f"the format {spec.group(0)!r} is wider than {MAX_WIDTH}, the limit"
+                    _("the format {spec} is wider than {width}, the limit").format(
+                        spec=repr(spec.group(0)), width=MAX_WIDTH
+                    )
                 )
 
 
@@ -397,7 +417,9 @@ class Sandbox(SandboxedEnvironment):
                 if abs(digits) > MAX_DECIMALS * 4 or (
                     decimals is None and isinstance(exponent, int) and -exponent > MAX_DECIMALS
                 ):
-                    raise LimitExceeded(f"{value} has too many digits to write")
+                    raise LimitExceeded(
+                        _("{value} has too many digits to write").format(value=value)
+                    )
             return fmt.number(value, decimals, lang)
 
         def rounded(value: Any, decimals: int) -> Decimal:
@@ -437,7 +459,11 @@ class Sandbox(SandboxedEnvironment):
         for part in template.generate(data):
             size += len(part)
             if size > MAX_TEXT:
-                raise LimitExceeded(f"the document grew past {MAX_TEXT:,} characters")
+                raise LimitExceeded(
+                    _("the document grew past {max_text} characters").format(
+                        max_text=f"{MAX_TEXT:,}"
+                    )
+                )
             parts.append(part)
         return "".join(parts)
 
@@ -500,7 +526,9 @@ class Sandbox(SandboxedEnvironment):
         try:
             if budget.depth > MAX_DEPTH:
                 raise LimitExceeded(
-                    f"calls nest more than {MAX_DEPTH} deep (a macro or loop calling itself?)"
+                    _("calls nest more than {depth} deep (a macro or loop calling itself?)").format(
+                        depth=MAX_DEPTH
+                    )
                 )
             result = super().call(__context, __obj, *args, **kwargs)
         finally:
@@ -520,25 +548,45 @@ class Sandbox(SandboxedEnvironment):
     def _range(self, *args: int) -> range:
         numbers = range(*args)
         if len(numbers) > MAX_ITEMS:
-            raise LimitExceeded(f"a range of {len(numbers):,} numbers; the limit is {MAX_ITEMS:,}")
+            raise LimitExceeded(
+                _("a range of {numbers_length} numbers; the limit is {max_items}").format(
+                    numbers_length=f"{len(numbers):,}", max_items=f"{MAX_ITEMS:,}"
+                )
+            )
         return numbers
 
     def _items_of_text(self, text: str) -> None:
         if len(text) > MAX_ITEMS:
-            raise LimitExceeded(f"it goes through a text of {len(text):,} characters one by one")
+            raise LimitExceeded(
+                _("it goes through a text of {text_length} characters one by one").format(
+                    text_length=f"{len(text):,}"
+                )
+            )
 
     def _checked(self, value: Any) -> Any:
         """`value`, if it is within the limits of size; the text it is costs steps."""
         if isinstance(value, str):
             if len(value) > MAX_TEXT:
-                raise LimitExceeded(f"it makes a text of more than {MAX_TEXT:,} characters")
+                raise LimitExceeded(
+                    _("it makes a text of more than {max_text} characters").format(
+                        max_text=f"{MAX_TEXT:,}"
+                    )
+                )
             self.budget.spend(len(value) >> 10)
         elif isinstance(value, list | tuple | dict | set | frozenset):
             if len(value) > MAX_ITEMS:
-                raise LimitExceeded(f"it makes a list of more than {MAX_ITEMS:,} items")
+                raise LimitExceeded(
+                    _("it makes a list of more than {max_items} items").format(
+                        max_items=f"{MAX_ITEMS:,}"
+                    )
+                )
             self.budget.spend(len(value) >> 10)
         elif isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-            raise LimitExceeded(f"it makes a number of more than {MAX_INT_BITS} bits")
+            raise LimitExceeded(
+                _("it makes a number of more than {max_int_bits} bits").format(
+                    max_int_bits=MAX_INT_BITS
+                )
+            )
         return value
 
     def text_size(self, value: Any) -> int:
@@ -568,8 +616,9 @@ class Sandbox(SandboxedEnvironment):
                 size += 100
             if size > MAX_TEXT or parts > MAX_ITEMS:
                 raise LimitExceeded(
-                    f"it writes out a value larger than {MAX_TEXT:,} characters"
-                    f" or {MAX_ITEMS:,} parts"
+                    _(
+                        "it writes out a value larger than {text} characters or {items} parts"
+                    ).format(text=f"{MAX_TEXT:,}", items=f"{MAX_ITEMS:,}")
                 )
         self.budget.spend(parts >> 6)
         return size
@@ -588,7 +637,11 @@ class Sandbox(SandboxedEnvironment):
                 self.text_size(part)
             texts.append(str(part))
         if sum(map(len, texts)) > MAX_TEXT:
-            raise LimitExceeded(f"'~' makes a text of more than {MAX_TEXT:,} characters")
+            raise LimitExceeded(
+                _("'~' makes a text of more than {max_text} characters").format(
+                    max_text=f"{MAX_TEXT:,}"
+                )
+            )
         return self._checked("".join(texts))  # type: ignore[no-any-return]
 
     def output_buffer(self) -> _Buffer:
@@ -601,7 +654,11 @@ class Sandbox(SandboxedEnvironment):
         for part in parts:
             size += len(part)
             if size > MAX_TEXT:
-                raise LimitExceeded(f"a block makes a text of more than {MAX_TEXT:,} characters")
+                raise LimitExceeded(
+                    _("a block makes a text of more than {max_text} characters").format(
+                        max_text=f"{MAX_TEXT:,}"
+                    )
+                )
             out.append(part)
         return "".join(out)
 
@@ -614,7 +671,7 @@ class Sandbox(SandboxedEnvironment):
             self._repeat(right, left)
         elif operator == "+" and isinstance(left, str | list | tuple) and type(left) is type(right):
             if len(left) + len(right) > (MAX_TEXT if isinstance(left, str) else MAX_ITEMS):
-                raise LimitExceeded("'+' makes a text or list larger than the limit")
+                raise LimitExceeded(_("'+' makes a text or list larger than the limit"))
         elif operator == "%" and isinstance(left, str):
             _printf_widths(left)
             self.text_size(right)
@@ -625,15 +682,31 @@ class Sandbox(SandboxedEnvironment):
             return
         if isinstance(seq, int) and not isinstance(seq, bool):
             if seq.bit_length() + times.bit_length() > MAX_INT_BITS:
-                raise LimitExceeded(f"'*' makes a number of more than {MAX_INT_BITS} bits")
+                raise LimitExceeded(
+                    _("'*' makes a number of more than {max_int_bits} bits").format(
+                        max_int_bits=MAX_INT_BITS
+                    )
+                )
         elif isinstance(seq, str):
             if len(seq) * times > MAX_TEXT:
-                raise LimitExceeded(f"'*' makes a text of more than {MAX_TEXT:,} characters")
+                raise LimitExceeded(
+                    _("'*' makes a text of more than {max_text} characters").format(
+                        max_text=f"{MAX_TEXT:,}"
+                    )
+                )
         elif isinstance(seq, list | tuple):
             if len(seq) * times > MAX_ITEMS:
-                raise LimitExceeded(f"'*' makes a list of more than {MAX_ITEMS:,} items")
+                raise LimitExceeded(
+                    _("'*' makes a list of more than {max_items} items").format(
+                        max_items=f"{MAX_ITEMS:,}"
+                    )
+                )
             if self.text_size(seq) * max(times, 0) > MAX_TEXT:
-                raise LimitExceeded(f"'*' makes a list of more than {MAX_TEXT:,} characters")
+                raise LimitExceeded(
+                    _("'*' makes a list of more than {max_text} characters").format(
+                        max_text=f"{MAX_TEXT:,}"
+                    )
+                )
 
     def _guard(self, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         """The filter `func`, with its value and arguments measured and charged to the budget
@@ -670,7 +743,11 @@ class Sandbox(SandboxedEnvironment):
 
 def _bounded(number: Any, limit: int, what: str) -> None:
     if isinstance(number, int) and abs(number) > limit:
-        raise LimitExceeded(f"{what} {number} is more than {limit}, the limit")
+        raise LimitExceeded(
+            _("{what} {number} is more than {limit}, the limit").format(
+                what=what, number=number, limit=limit
+            )
+        )
 
 
 def _power(base: Any, exponent: Any) -> None:
@@ -678,14 +755,22 @@ def _power(base: Any, exponent: Any) -> None:
         isinstance(exponent, int | Decimal | float)
         and not -MAX_INT_BITS <= exponent <= MAX_INT_BITS
     ):
-        raise LimitExceeded(f"'**' with the exponent {exponent}; the limit is {MAX_INT_BITS}")
+        raise LimitExceeded(
+            _("'**' with the exponent {exponent}; the limit is {max_int_bits}").format(
+                exponent=exponent, max_int_bits=MAX_INT_BITS
+            )
+        )
     if (
         isinstance(base, int)
         and isinstance(exponent, int)
         and exponent > 0
         and base.bit_length() * exponent > MAX_INT_BITS
     ):
-        raise LimitExceeded(f"'**' makes a number of more than {MAX_INT_BITS} bits")
+        raise LimitExceeded(
+            _("'**' makes a number of more than {max_int_bits} bits").format(
+                max_int_bits=MAX_INT_BITS
+            )
+        )
 
 
 def _arg(rest: list[Any], kwargs: dict[str, Any], at: int, name: str, default: Any) -> Any:
@@ -698,7 +783,11 @@ def _no_check(value: Any, rest: list[Any], kwargs: dict[str, Any]) -> None:
 
 def _check_grow(size: int, what: str) -> None:
     if size > MAX_TEXT:
-        raise LimitExceeded(f"{what} would make a text of more than {MAX_TEXT:,} characters")
+        raise LimitExceeded(
+            _("{what} would make a text of more than {max_text} characters").format(
+                what=what, max_text=f"{MAX_TEXT:,}"
+            )
+        )
 
 
 def _text(value: Any) -> str:
@@ -763,7 +852,11 @@ def _sum(
         items = [make_attrgetter(environment, attribute)(item) for item in items]
     if isinstance(start, list | tuple) and all(type(i) is type(start) for i in items):
         if len(start) + sum(map(len, items)) > MAX_ITEMS:
-            raise LimitExceeded(f"'sum' makes a list of more than {MAX_ITEMS:,} items")
+            raise LimitExceeded(
+                _("'sum' makes a list of more than {max_items} items").format(
+                    max_items=f"{MAX_ITEMS:,}"
+                )
+            )
         return type(start)(chain(start, *items))
     return sum(items, start)
 
@@ -847,7 +940,7 @@ def render_user(
     TIMEOUT_SECONDS and, where the system allows, held to CHILD_CPU_SECONDS of processor time and
     CHILD_MEMORY_BYTES of memory: the last resort for what the sandbox's own checks cannot see."""
     if not template.is_file():
-        raise TemplateProblem(f"the template {template} does not exist")
+        raise TemplateProblem(_("the template {template} does not exist").format(template=template))
     data = freeze(context)
     assert isinstance(data, FrozenDict)
     if not isolate:
@@ -885,6 +978,7 @@ def _render_in_child(template: str, lang: str, data: FrozenDict) -> str:
     try:
         done = subprocess.run(
             [sys.executable, "-c", _CHILD],
+            env={**os.environ, "THIDUA_LANG": language()},
             input=sent,
             capture_output=True,
             timeout=TIMEOUT_SECONDS,
@@ -892,17 +986,25 @@ def _render_in_child(template: str, lang: str, data: FrozenDict) -> str:
         )
     except subprocess.TimeoutExpired:
         raise TemplateProblem(
-            f"{template}: the template went over a limit: it ran for more than"
-            f" {TIMEOUT_SECONDS:g} s and was stopped"
+            _(
+                "{template}: the template went over a limit: it ran for more than {seconds} s"
+                " and was stopped"
+            ).format(template=template, seconds=f"{TIMEOUT_SECONDS:g}")
         ) from None
     try:
         answer = json.loads(done.stdout)
         status, text = str(answer["status"]), str(answer["text"])
     except (ValueError, KeyError, TypeError):  # the system stopped the child: no answer
         raise TemplateProblem(
-            f"{template}: the template went over a limit: it was stopped after using more than"
-            f" {CHILD_CPU_SECONDS} s of processor time or {CHILD_MEMORY_BYTES // 2**20} MB of"
-            f" memory (exit code {done.returncode})"
+            _(
+                "{template}: the template went over a limit: it was stopped after using more than"
+                " {seconds} s of processor time or {mb} MB of memory (exit code {code})"
+            ).format(
+                template=template,
+                seconds=CHILD_CPU_SECONDS,
+                mb=CHILD_MEMORY_BYTES // 2**20,
+                code=done.returncode,
+            )
         ) from None
     if status != "ok":
         raise TemplateProblem(text)
@@ -916,6 +1018,9 @@ def _child_main() -> None:
     import pickle
 
     template, lang, data, limits = pickle.load(sys.stdin.buffer)
+    from thidua import i18n
+
+    i18n.use(os.environ.get("THIDUA_LANG", "en"))  # the parent's language, set below
     _limit_process(*limits)
     try:
         answer = {"status": "ok", "text": _render_user(template, lang, data)}
@@ -924,7 +1029,9 @@ def _child_main() -> None:
     except BaseException as exc:  # MemoryError outside the template, …
         answer = {
             "status": "problem",
-            "text": f"{template}: the template failed: {type(exc).__name__}",
+            "text": _("{where}: the template failed: {problem}").format(
+                where=template, problem=type(exc).__name__
+            ),
         }
     sys.stdout.write(json.dumps(answer))
 
@@ -948,23 +1055,24 @@ def _message(exc: BaseException, template: Path, files: set[str]) -> str:
     """What went wrong, after the file and line of the template (or an included one) where it
     did, if the traceback shows it."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or template}:{exc.lineno}: template error: {exc.message}"
+        where = f"{exc.filename or template}:{exc.lineno}"
+        return _("{where}: template error: {problem}").format(where=where, problem=exc.message)
     where = str(template)
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename in files:
             where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
         tb = tb.tb_next
+    over = _("{where}: the template went over a limit: {problem}")
     if isinstance(exc, LimitExceeded):
-        return f"{where}: the template went over a limit: {exc}"
+        return over.format(where=where, problem=exc)
     if isinstance(exc, RecursionError):
-        return (
-            f"{where}: the template went over a limit: it nests too deeply"
-            " (a macro, an include or an extends that calls itself?)"
-        )
+        problem = _("it nests too deeply (a macro, an include or an extends that calls itself?)")
+        return over.format(where=where, problem=problem)
     if isinstance(exc, MemoryError):
-        return f"{where}: the template went over a limit: it ran out of memory"
+        return over.format(where=where, problem=_("it ran out of memory"))
+    problem = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, jinja2.TemplateError):
-        return f"{where}: template error: {type(exc).__name__}: {exc}"
+        return _("{where}: template error: {problem}").format(where=where, problem=problem)
     # the template's own arithmetic, a filter given the wrong value, …
-    return f"{where}: the template failed: {type(exc).__name__}: {exc}"
+    return _("{where}: the template failed: {problem}").format(where=where, problem=problem)
