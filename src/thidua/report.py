@@ -189,6 +189,19 @@ def build(records: Records, year: int) -> Summary:
 # --- JSON ------------------------------------------------------------------------------------
 
 
+def _award_count(c: AwardCount) -> dict[str, Any]:
+    """Awards of one type as data: for JSON and for templates alike."""
+    return {
+        "award": c.award,
+        "title": c.title,
+        "title_en": c.title_en,
+        "total": c.total,
+        "collective": c.collective,
+        "individual": c.individual,
+        "members": dict(sorted(c.members.items())),
+    }
+
+
 def _num(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
@@ -235,18 +248,8 @@ def as_json(summary: Summary) -> dict[str, Any]:
             },
         }
 
-    def counts(items: list[Any]) -> list[dict[str, Any]]:
-        return [
-            {
-                "award": c.award,
-                "title": c.title,
-                "total": c.total,
-                "collective": c.collective,
-                "individual": c.individual,
-                "members": dict(sorted(c.members.items())),
-            }
-            for c in items
-        ]
+    def counts(items: list[AwardCount]) -> list[dict[str, Any]]:
+        return [_award_count(c) for c in items]
 
     def term(t: Term | None) -> dict[str, Any] | None:
         if t is None:
@@ -475,18 +478,7 @@ def template_data(summary: Summary) -> FrozenDict:
     pledge = summary.next_pledge
 
     def counts(items: list[AwardCount]) -> list[dict[str, Any]]:
-        return [
-            {
-                "award": c.award,
-                "title": c.title,
-                "title_en": c.title_en,
-                "total": c.total,
-                "collective": c.collective,
-                "individual": c.individual,
-                "members": dict(sorted(c.members.items())),
-            }
-            for c in items
-        ]
+        return [_award_count(c) for c in items]
 
     data = {
         "year": summary.year,
