@@ -138,30 +138,8 @@ _SHALLOW = frozenset(
         "unique",
     ]
 )
-# filters that go through their value item by item
-_ITERATING = frozenset(
-    [
-        "batch",
-        "dictsort",
-        "first",
-        "groupby",
-        "join",
-        "last",
-        "list",
-        "map",
-        "max",
-        "min",
-        "reject",
-        "rejectattr",
-        "reverse",
-        "select",
-        "selectattr",
-        "slice",
-        "sort",
-        "sum",
-        "unique",
-    ]
-)
+# filters that go through their value item by item: the shallow ones that iterate, and join
+_ITERATING = (_SHALLOW - {"attr", "count", "d", "default", "items", "length"}) | {"join"}
 
 
 class FrozenDict(Mapping[str, Any]):
