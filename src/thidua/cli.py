@@ -630,3 +630,70 @@ def _new_pledge(year: int, data: Path, when: date | None, place: str | None, dry
 
     with _refusals(data, _("start the pledge")), locked(data):
         _write([starting_change(_valid(data), year, when, place)], data, dry_run)
+
+
+@app.command(
+    help=_(
+        "Start a new cluster repository in FOLDER: cluster.yaml with its members, the schemas,"
+        " a README for the secretariat and a .gitignore, valid for 'thidua check' at once.\n\n"
+        "FOLDER must be new or empty. On a terminal, what is not given as an option is asked.\n\n"
+        'Example: thidua init cum-thi-dua --name "Cụm thi đua các tỉnh miền Tây Nam Bộ"'
+        ' --member "An Giang" --member "Cà Mau"'
+    )
+)
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help=_("The folder of the new repository (default: data)."))
+    ] = Path("data"),
+    name: Annotated[
+        str | None, typer.Option(help=_("The cluster's name, as documents write it."))
+    ] = None,
+    member: Annotated[
+        list[str] | None,
+        typer.Option("--member", help=_("A member's name; give the option once per member.")),
+    ] = None,
+    members_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--members-from",
+            help=_("A file of member names: one a line, or the first column of a CSV."),
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        str, typer.Option(help=_("What the members are: tỉnh, thành phố, sở, huyện, …"))
+    ] = "tỉnh",
+    pre_commit: Annotated[
+        bool, typer.Option("--pre-commit", help=_("Also write a pre-commit configuration."))
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    from thidua.i18n import language
+    from thidua.newcluster import InitRefused, NewCluster, start
+    from thidua.newcluster import members_from as read_members
+    from thidua.output import is_terminal
+    from thidua.writes import WriteRefused
+
+    asking = is_terminal(sys.stdin)
+    try:
+        names = list(member or [])
+        if members_from is not None:
+            names += read_members(members_from)
+        if name is None and asking:
+            name = typer.prompt(_("The cluster's name"))
+        if not names and asking:
+            answer = typer.prompt(_("The members' names, separated by commas"))
+            names = [n.strip() for n in answer.split(",") if n.strip()]
+        if name is None:
+            raise typer.BadParameter(_("give the cluster's name with --name"))
+        new = NewCluster(name, names, kind=kind, lang=language(), pre_commit=pre_commit)
+        written = start(folder, new)
+    except (InitRefused, WriteRefused) as exc:
+        raise _fail(str(exc)) from None
+    for path in written:
+        print(_("wrote {path}").format(path=path), file=sys.stderr)
+    print(
+        _("Next: add the indicators to {path}, then run: thidua check {folder}").format(
+            path=folder / "cluster.yaml", folder=folder
+        )
+    )
