@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import INDICATORS, codes_of, findings_of
+import pytest
+from conftest import CLUSTER, INDICATORS, codes_of, findings_of
 from test_textfile import to_tcvn3
 
 from thidua.csvfile import field_offset
@@ -149,3 +150,20 @@ def test_only_the_two_date_forms_are_dates(repo):
     found = findings_of(repo({"2023/awards.csv": "member,award,decision_date\n" + rows + ok}))
     assert [(f.code, f.position.line) for f in found] == [("value-invalid", n) for n in range(2, 7)]
     assert all("is not a date" in f.message for f in found)
+
+
+def test_a_name_column_beside_the_id_is_read_as_a_note(repo):
+    text = "member,name,growth,revenue\nan-giang,An Giang,6.5,1\nbac-lieu,Bạc Liêu,7.1,2\nca-mau,Cà Mau,5.2,3\n"
+    assert findings_of(repo({"2023/indicators.csv": text})) == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["revenue_estimate", "revenue dự toán", "Revenue-Kế hoạch", "revenue_plan", "revenue_KH"],
+)
+def test_a_plan_column_under_another_name_is_pointed_to_plan(repo, header):
+    cluster = CLUSTER.replace("    aggregate: sum\n", "    aggregate: sum\n    plan: dự toán\n")
+    text = f"member,growth,revenue,{header}\nan-giang,6.5,1,1\nbac-lieu,7.1,2,2\nca-mau,5.2,3,3\n"
+    found = findings_of(repo({"cluster.yaml": cluster, "2023/indicators.csv": text}))
+    assert [f.code for f in found] == ["csv-header"]
+    assert "did you mean 'revenue.plan'?" in found[0].message

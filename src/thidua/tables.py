@@ -55,6 +55,10 @@ class CellError(ValueError):
         self.fields = fields
 
 
+# a plan column under another name: budget_revenue_estimate, budget_revenue kế hoạch, … (folded)
+_PLAN_WORDS = re.compile(
+    r"(?P<id>[a-z0-9-]+?)-(plan|plans|estimate|estimates|target|du-toan|ke-hoach|kh|dt|uoc)"
+)
 _DECIMAL_COMMA = re.compile(r"[-+−]?[0-9]+,[0-9]+")
 _GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
 
@@ -428,6 +432,16 @@ class Table:
                 out.append(None)
         return out
 
+    def _hint(self, name: str) -> str:
+        """The column an unknown one most likely means: a plan written as 'x_estimate', 'x kế
+        hoạch' or 'x_dt' is 'x.plan'; otherwise the closest name."""
+        match = _PLAN_WORDS.fullmatch(fold(name))
+        if match and f"{match['id'].replace('-', '_')}.plan" in self.columns:
+            return _(" (did you mean '{found}'?)").format(
+                found=f"{match['id'].replace('-', '_')}.plan"
+            )
+        return did_you_mean(name, self.columns)
+
     def _check_header(self) -> bool:
         header = self.file.header
         ok = True
@@ -438,9 +452,7 @@ class Table:
                 self.findings.append(CSV_COLUMN_TWICE.at(pos, name=name))
                 ok = False
             elif name not in self.columns:
-                self.findings.append(
-                    CSV_HEADER.at(pos, name=name, hint=did_you_mean(name, self.columns))
-                )
+                self.findings.append(CSV_HEADER.at(pos, name=name, hint=self._hint(name)))
             seen.add(name)
             self.index.setdefault(name, i)
         for column in self.columns.values():
@@ -468,6 +480,8 @@ def indicator_columns(cluster: Cluster) -> dict[str, Column]:
         Column("status", parse_status, description="status of the row's figures"),
         Column("source", description="where the row's figures come from"),
         Column("note"),
+        # the member's name beside its id, for the people who read the sheet; thidua reads the id
+        Column("name", None, description="the member's name, for people (not read)"),
     ]
     for ind in cluster.indicators:
         if not ind.is_column:
