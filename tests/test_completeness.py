@@ -142,3 +142,31 @@ def test_an_empty_cell_is_never_a_change_of_members(repo, gap):
     vi = run("summarize", "2024", "--data", str(root))
     assert "không so sánh với năm 2023 vì số liệu chưa đủ" in vi
     assert "thành viên đã thay đổi" not in vi
+
+
+def test_a_mean_is_compared_only_like_for_like(repo):
+    """Last year lacked a member's figure: this year's mean over all is not compared with last
+    year's over fewer; when this year lacks one, last year's is taken over the same members."""
+    full = "member,growth,revenue\nan-giang,6,10\nbac-lieu,8,20\nca-mau,4,30\n"
+    gap = "member,growth,revenue\nan-giang,6,10\nbac-lieu,,20\nca-mau,4,30\n"
+    root = repo(
+        {"cluster.yaml": cluster(), "2023/indicators.csv": gap, "2024/indicators.csv": full}
+    )
+    data = json.loads(run("summarize", "2024", "--data", str(root), "--format", "json"))
+    growth = next(f for f in data["indicators"] if f["id"] == "growth")
+    assert growth["previous"] is None and growth["previous_missing"] is True
+    vi = run("summarize", "2024", "--data", str(root))
+    assert "Tăng trưởng (bình quân của các thành viên): 6,0%; không so sánh với năm 2023" in vi
+
+    later = "member,growth,revenue\nan-giang,7,10\nbac-lieu,,20\nca-mau,5,30\n"
+    root = repo(
+        {"cluster.yaml": cluster(), "2023/indicators.csv": full, "2024/indicators.csv": later}
+    )
+    data = json.loads(run("summarize", "2024", "--data", str(root), "--format", "json"))
+    growth = next(f for f in data["indicators"] if f["id"] == "growth")
+    assert growth["previous"] == 5  # (6 + 4) / 2: the members with a figure this year
+    assert growth["previous_common"] is True
+    assert (
+        "năm 2023: 5,0% (tăng 1,0 điểm phần trăm), so sánh trên các thành viên có số liệu cả hai năm"
+        in run("summarize", "2024", "--data", str(root))
+    )

@@ -57,7 +57,8 @@ class Figure:
     national: Decimal | None = None
     previous: Decimal | None = None
     previous_note: str | None = None  # the members that joined or left since the year before
-    previous_missing: bool = False  # not compared: a total or share of either year is partial
+    previous_missing: bool = False  # not compared: no like-for-like figure last year
+    previous_common: bool = False  # last year's figure is over this year's members only
     plan_note: str | None = None  # why the figure is not compared with the plan
     arithmetic: str = ""
     file: str | None = None
@@ -273,21 +274,17 @@ def indicator_figures(records: Records, year: int) -> list[Figure]:
 
 
 def _compare(fig: Figure, cluster: Cluster, before: YearRecords, ind: Indicator) -> None:
-    """Last year's figure, over the same members; when membership changed (as cluster.yaml says:
-    a missing figure is a missing figure, never a change of members), say so. A total or a share
-    that is partial in either year is not compared."""
+    """Last year's figure, like for like: over the very members whose figures make this year's,
+    or not at all. When membership changed (as cluster.yaml says: a missing figure is a missing
+    figure, never a change of members), `previous_note` says who left or joined; a figure
+    compared over fewer members than last year had is marked `previous_common`; one that cannot
+    be compared like for like is marked `previous_missing`."""
     prev = Figure(ind, _member_values(before, ind, cluster.active(before.year)))
     if not prev.reported:
-        return
-    partial = not (fig.complete and prev.complete)
-    totals = ind.aggregate in (Aggregate.SUM, Aggregate.SHARE)
-    if totals and partial and ind.missing is not MissingPolicy.IGNORE:
-        fig.previous_missing = True
         return
     now_ids = {m.member for m in fig.members}
     prev_ids = {m.member for m in prev.members}
     if now_ids != prev_ids:
-        common = now_ids & prev_ids
         left = sorted(prev_ids - now_ids)
         joined = sorted(now_ids - prev_ids)
         fig.previous_note = "; ".join(
@@ -298,9 +295,22 @@ def _compare(fig: Figure, cluster: Cluster, before: YearRecords, ind: Indicator)
             )
             if part
         )
-        if ind.aggregate is Aggregate.SUM or not common:
+        if ind.aggregate is Aggregate.SUM:
             return  # a total over other members is not comparable
-        prev.members = [m for m in prev.members if m.member in common]
+    partial = not (fig.complete and prev.complete)
+    totals = ind.aggregate in (Aggregate.SUM, Aggregate.SHARE)
+    if totals and partial and ind.missing is not MissingPolicy.IGNORE:
+        fig.previous_missing = True
+        return
+    used_now = {m.member for m in fig.used}
+    used_before = {m.member for m in prev.used}
+    if not used_now or not used_now <= used_before:
+        # some member of this year's figure has none last year: no like-for-like comparison
+        fig.previous_missing = fig.previous_note is None
+        return
+    if used_before != used_now:
+        prev.members = [m for m in prev.members if m.member in used_now]
+        fig.previous_common = True
     aggregate(prev)
     fig.previous = prev.value
 

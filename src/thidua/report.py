@@ -235,6 +235,7 @@ def as_json(summary: Summary) -> dict[str, Any]:
             "previous": _num(round_to(f.previous, dec)) if f.previous is not None else None,
             "previous_note": f.previous_note,
             "previous_missing": f.previous_missing,
+            "previous_common": f.previous_common,
             "reported": len(f.used),
             "expected": len(f.members),
             "missing": f.missing,
@@ -350,7 +351,7 @@ def explain(summary: Summary, root: Path | None = None) -> str:
             note = f"; {f.previous_note}" if f.previous_note else ""
             out.append(f"  {summary.year - 1}: {round_to(f.previous, ind.decimals)}{note}")
         elif f.previous_missing:
-            out.append(f"  {summary.year - 1}: not compared: a total or share is partial")
+            out.append(f"  {summary.year - 1}: not compared: no figure over the same members")
         out.append("")
     for bucket, items in summary.awards.buckets().items():
         for c in items:
@@ -427,6 +428,7 @@ def _figure_data(f: Figure) -> dict[str, Any]:
         "previous": f.previous,
         "previous_note": f.previous_note,
         "previous_missing": f.previous_missing,
+        "previous_common": f.previous_common,
         "statuses": f.statuses,
         "members": members,
         "reported": [m for m in members if m["value"] is not None],
