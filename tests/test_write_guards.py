@@ -254,3 +254,30 @@ def test_an_empty_output_name_is_a_message(data_copy, monkeypatch):
     result = run("summarize", "2023", "--output", "")
     assert result.exit_code == 1
     assert "is a folder" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("nowhere/at/all/x.md", "does not exist; create it first"),
+        ("data/2023/.thidua-x.tmp", "named like a temporary file"),
+    ],
+)
+def test_output_is_not_written_into_a_new_tree_or_under_a_temporary_name(
+    data_copy, monkeypatch, name, says
+):
+    monkeypatch.chdir(data_copy.parent)
+    before = snapshot(data_copy)
+    result = run("summarize", "2023", "--output", name)
+    assert result.exit_code == 1
+    assert says in result.output
+    assert snapshot(data_copy) == before
+    assert not (data_copy.parent / "nowhere").exists()
+
+
+def test_a_pledges_place_with_control_characters_is_refused(data_copy):
+    before = snapshot(data_copy)
+    result = run("pledge", "new", "2025", "--data", str(data_copy), "--place", "Nam\x1b[31m Định")
+    assert result.exit_code == 1
+    assert "U+001B" in result.output
+    assert snapshot(data_copy) == before

@@ -803,6 +803,25 @@ FIGURE_INCOMPLETE = code(
     ),
 )
 
+FIGURE_UNDEFINED = code(
+    "figure-undefined",
+    WARNING,
+    "indicators.csv",
+    title=N_("A cluster figure that cannot be computed"),
+    doc=N_(
+        "The members' figures are there, but the cluster figure cannot be formed from them: the"
+        " weights of a weighted mean add up to 0, or the wholes of a share do. The report says"
+        " it has no figure."
+    ),
+    fix=N_(
+        "Correct the weights or the wholes (a 0 typed for an unknown figure is a common cause)."
+    ),
+    files=(INDICATORS,),
+    message=N_("{id}: the cluster figure cannot be computed: {why}"),
+)
+FIGURE_UNDEFINED_WEIGHTS = N_("the weights ({weight}) add up to 0")
+FIGURE_UNDEFINED_WHOLES = N_("the wholes ({whole}) add up to 0")
+
 PLAN_INCOMPLETE = code(
     "plan-incomplete",
     WARNING,

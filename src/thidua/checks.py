@@ -24,6 +24,9 @@ from thidua.catalogue import (
     AWARD_TYPE_UNKNOWN,
     BASIS_MISMATCH,
     FIGURE_INCOMPLETE,
+    FIGURE_UNDEFINED,
+    FIGURE_UNDEFINED_WEIGHTS,
+    FIGURE_UNDEFINED_WHOLES,
     HANDOVER_MISMATCH,
     ID_DUPLICATE,
     INDICATOR_COLUMN_MISSING,
@@ -43,7 +46,7 @@ from thidua.catalogue import (
     WEIGHT_MISSING,
     Code,
 )
-from thidua.figures import MemberValue, figure_of
+from thidua.figures import Figure, MemberValue, figure_of
 from thidua.findings import Finding, Position
 from thidua.i18n import _
 from thidua.models import Aggregate, Cluster, Indicator, MissingPolicy
@@ -369,7 +372,9 @@ def check_indicator_bounds(context: Context, year: YearRecords) -> Iterator[Find
                 )
 
 
-@year_check(FIGURE_INCOMPLETE, PLAN_INCOMPLETE, PLAN_ZERO, WEIGHT_MISSING, BASIS_MISMATCH)
+@year_check(
+    FIGURE_INCOMPLETE, FIGURE_UNDEFINED, PLAN_INCOMPLETE, PLAN_ZERO, WEIGHT_MISSING, BASIS_MISMATCH
+)
 def check_indicator_figures(context: Context, year: YearRecords) -> Iterator[Finding]:
     """What the report's figures rely on: every active member has a figure (unless the indicator
     says `missing: ignore`), a weighted figure has its weight, a plan is given for every member or
@@ -395,6 +400,7 @@ def check_indicator_figures(context: Context, year: YearRecords) -> Iterator[Fin
             yield WEIGHT_MISSING.at(
                 table.position(row_of[m.member], weight), member=m.member, id=ind.id, weight=weight
             )
+        yield from _undefined(table, ind, column, rows, fig)
         absent = [m.member for m in fig.members if _empty(table, row_of.get(m.member), ind)]
         if absent and ind.missing is not MissingPolicy.IGNORE:
             outcome = (
@@ -421,6 +427,24 @@ def check_indicator_figures(context: Context, year: YearRecords) -> Iterator[Fin
                         given=m.basis,
                         basis=ind.basis,
                     )
+
+
+def _undefined(
+    table: Table, ind: Indicator, column: str, rows: list[Row], fig: Figure
+) -> Iterator[Finding]:
+    """figure-undefined: the members' figures are there but their weights or wholes add up to 0."""
+    why = None
+    if ind.aggregate is Aggregate.WEIGHTED_MEAN and ind.weight:
+        weights = [m.weight for m in fig.reported if m.weight is not None]
+        if weights and not sum(weights):
+            why = _(FIGURE_UNDEFINED_WEIGHTS).format(weight=ind.weight)
+    elif ind.aggregate is Aggregate.SHARE and ind.denominator:
+        wholes = [row.values.get(ind.denominator) for row in rows]
+        present = [w for w in wholes if w is not None]
+        if present and not sum(present):
+            why = _(FIGURE_UNDEFINED_WHOLES).format(whole=ind.denominator)
+    if why is not None:
+        yield FIGURE_UNDEFINED.at(table.header_position(column), id=ind.id, why=why)
 
 
 def _empty(table: Table, row: Row | None, ind: Indicator) -> bool:

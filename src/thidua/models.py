@@ -265,11 +265,12 @@ class Headline(Record):
     (`below`: "gần", "khoảng").
     """
 
+    # from a millionth to a million million: past these the sentence says nothing ("hơn 0")
     step: Annotated[
         Decimal,
-        Field(gt=0),
+        Field(ge=Decimal("0.000001"), le=Decimal("1000000000000")),
         BeforeValidator(check_number),
-        WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+        WithJsonSchema({"type": "number", "minimum": 0.000001, "maximum": 1000000000000}),
     ] = Decimal(1)
     decimals: Annotated[int, Field(ge=0, le=6), BeforeValidator(check_number)] | None = Field(
         None, description="Digits after the decimal mark in the sentence (default: the step's)"

@@ -80,6 +80,8 @@ def new_pledge(records: Records, year: int, when: date | None, place: str | None
     one. Refuses a year that has a pledge already."""
     if (records.root / str(year) / "pledge.yaml").exists():
         raise PledgeError(_("{year}/pledge.yaml exists already").format(year=year))
+    if place is not None:
+        place = _plain(place, _("the place of the pledge"), "--place PLACE")
     earlier = [
         loaded.model
         for y, record in sorted(records.years.items(), reverse=True)

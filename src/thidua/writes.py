@@ -156,6 +156,21 @@ def check_output_path(root: Path | None, path: Path) -> None:
 
 
 def _check_output_path(root: Path | None, path: Path) -> None:
+    if path.parent.exists() and not path.parent.is_dir():
+        reason = _("a file stands where a folder is needed")
+        raise WriteRefused(_(CANNOT_WRITE).format(path=path, why=reason))
+    if not path.parent.is_dir():
+        raise WriteRefused(
+            _("the folder {folder} does not exist; create it first, or write elsewhere").format(
+                folder=path.parent
+            )
+        )
+    if path.name.startswith(TEMPORARY_PREFIX) and path.name.endswith(TEMPORARY_SUFFIX):
+        raise WriteRefused(
+            _("{path} is named like a temporary file of thidua; give another name").format(
+                path=path
+            )
+        )
     if path.is_symlink():
         raise WriteRefused(
             _(
