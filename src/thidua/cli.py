@@ -371,6 +371,7 @@ def summarize(
             help=_("The emulation year to sum up, e.g. 2023."),
             callback=_year,
             autocompletion=_complete_years,
+            metavar="YEAR",
         ),
     ],
     data: DataOption = Path("data"),
@@ -438,6 +439,7 @@ def rotate(
             help=_("The year whose chair and deputy to name, e.g. 2025."),
             callback=_year,
             autocompletion=_complete_years,
+            metavar="YEAR",
         ),
     ],
     data: DataOption = Path("data"),
@@ -509,7 +511,10 @@ def sign_pledge(
     year: Annotated[
         int,
         typer.Argument(
-            help=_("The pledge's year."), callback=_year, autocompletion=_complete_years
+            help=_("The pledge's year."),
+            callback=_year,
+            autocompletion=_complete_years,
+            metavar="YEAR",
         ),
     ],
     member: Annotated[

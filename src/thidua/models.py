@@ -100,7 +100,9 @@ def check_number_key(value: Any) -> Any:
 
 
 def _check_number(value: Any, *, quoted: bool) -> Any:
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+    if isinstance(value, bool):  # `year: true` is no year (Pydantic would read it as 1)
+        raise PydanticCustomError("bool_type", "a truth value, not a number")
+    if not isinstance(value, str | int | Decimal):
         return value
     if isinstance(value, str):
         text = value.strip()

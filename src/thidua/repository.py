@@ -225,7 +225,10 @@ def _outside(root: Path, path: Path, rel: str) -> Finding | None:
             return None
     except (OSError, RuntimeError) as exc:  # a loop of links, or a name too long
         return FILE_UNREADABLE.at(Position(rel), reason=str(exc))
-    reason = f"{rel} is a link that leads out of the data folder (to {target}); thidua reads only inside it"
+    reason = _(
+        "{rel} is a link that leads out of the data folder (to {target}); thidua reads only"
+        " inside it"
+    ).format(rel=rel, target=target)
     return FILE_UNREADABLE.at(Position(rel), reason=reason)
 
 

@@ -24,7 +24,7 @@ from thidua.catalogue import (
     TEXT_COMBINING_MARKS,
 )
 from thidua.findings import FileProblem, Position
-from thidua.i18n import _
+from thidua.i18n import N_, _
 from thidua.legacy import ENCODING_NAMES, guess_encoding
 
 BOM = b"\xef\xbb\xbf"
@@ -83,11 +83,11 @@ def unreadable(rel: str, exc: OSError) -> FileProblem:
 # What a path that is not a regular file is, in the words of a message. Such a path is refused
 # from its `stat`, never opened: opening a FIFO waits for a writer, a device reads forever.
 _KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, N_("a folder")),
+    (stat.S_ISFIFO, N_("a FIFO (named pipe)")),
+    (stat.S_ISCHR, N_("a device")),
+    (stat.S_ISBLK, N_("a device")),
+    (stat.S_ISSOCK, N_("a socket")),
 )
 
 
@@ -95,7 +95,7 @@ def not_a_file(mode: int) -> str | None:
     """What a path of this `st_mode` is when it is not a regular file ('a folder', …), else None."""
     if stat.S_ISREG(mode):
         return None
-    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return _(next((name for test, name in _KINDS if test(mode)), N_("not a regular file")))
 
 
 def check_kind(path: Path, rel: str) -> os.stat_result:
@@ -106,7 +106,7 @@ def check_kind(path: Path, rel: str) -> os.stat_result:
         raise unreadable(rel, exc) from None
     kind = not_a_file(info.st_mode)
     if kind is not None:
-        reason = f"{rel} is {kind}, not a file"
+        reason = _("{rel} is {kind}, not a file").format(rel=rel, kind=kind)
         raise FileProblem(FILE_UNREADABLE.at(Position(rel), reason=reason))
     return info
 
@@ -120,7 +120,9 @@ def open_regular(path: Path, *, buffered: bool = True) -> BinaryIO:
     try:
         kind = not_a_file(os.fstat(fd).st_mode)
         if kind is not None:
-            raise IsADirectoryError(errno.EISDIR, f"it is {kind}, not a file", str(path))
+            raise IsADirectoryError(
+                errno.EISDIR, _("it is {kind}, not a file").format(kind=kind), str(path)
+            )
         return os.fdopen(fd, "rb", buffering=-1 if buffered else 0)
     except BaseException:
         os.close(fd)

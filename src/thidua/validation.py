@@ -66,7 +66,7 @@ def _describe(err: ErrorDetails, model: type[BaseModel]) -> tuple[Message, dict[
     for a message that does not)."""
     kind = err["type"]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    name = _where(loc) or "the file"
+    name = _where(loc) or _("the file")
     value = err.get("input")
     if kind in _OWN_CODES:
         return _OWN_CODES[kind], {"context": f"{name}: ", **err.get("ctx", {})}
@@ -100,7 +100,7 @@ def _problem(err: ErrorDetails, kind: str, value: Any) -> str:
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return _("'{value}' is not a date; write 2024-03-13 or 13/03/2024").format(value=value)
     if kind in ("enum", "literal_error"):
-        expected = err.get("ctx", {}).get("expected", "")
+        expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", _(" or "))
         return _("'{value}' is not one of {expected}").format(value=value, expected=expected)
     if kind in ("model_type", "dict_type"):
         return _("expected a mapping of 'key: value' lines here")
@@ -108,6 +108,21 @@ def _problem(err: ErrorDetails, kind: str, value: Any) -> str:
         return _("expected a list here (lines starting with '- ')")
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
+    ctx = err.get("ctx", {})
+    if kind in ("too_short",):
+        return _("there must be at least {n} of them").format(n=ctx.get("min_length", 1))
+    if kind in ("less_than_equal", "less_than"):
+        limit = ctx.get("le", ctx.get("lt"))
+        return _("'{value}' must be at most {limit}").format(value=value, limit=limit)
+    if kind in ("greater_than_equal", "greater_than"):
+        limit = ctx.get("ge", ctx.get("gt"))
+        return _("'{value}' must be at least {limit}").format(value=value, limit=limit)
+    if kind in ("int_parsing", "int_type", "int_from_float", "bool_type"):
+        return _("'{value}' is not a whole number").format(value=value)
+    if kind in ("decimal_parsing", "decimal_type", "finite_number", "float_parsing"):
+        return _("'{value}' is not a number; write it like 6.3 or 235000").format(value=value)
+    if kind == "string_type":
+        return _("expected text here")
     return f"{err['msg'].lower()}" + (
         f" (found '{value}')" if isinstance(value, str | int | Decimal) else ""
     )
