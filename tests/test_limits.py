@@ -489,3 +489,10 @@ def test_scientific_notation_in_a_figure_is_refused_before_its_digits_are_counte
     found = [f for f in findings_of(root) if f.position.line == 2]
     assert [(f.code, f.position.column) for f in found] == [("value-invalid", 12)]
     assert "scientific notation" in found[0].message
+
+
+def test_the_marks_limit_holds_for_text_that_is_already_normalised(repo):
+    """'h' + 100 acute accents is NFC already (nothing composes with h): the limit holds anyway."""
+    place = "Th" + "\u0301" * 100 + "ai"
+    root = repo({"2023/conference.yaml": f"year: 2023\ndate: 2024-03-13\nplace: {place}\n"})
+    assert [f.code for f in findings_of(root)] == ["text-combining-marks"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import unicodedata
 from pathlib import Path
@@ -52,6 +53,14 @@ class MarksError(ValueError):
         self.count = count
 
 
+# a run of combining marks longer than MAX_MARKS in the blocks where such marks are: a screen
+# that lets `check_marks` look only at text that may break the limit
+_MARK_RUN = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0e31-\u0e4e"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{" + str(MAX_MARKS + 1) + ",}"
+)
+
+
 def check_marks(text: str) -> None:
     """Raise `MarksError` if `text` has a run of more than `MAX_MARKS` combining marks: linear,
     each character's class looked up by one `map` in C."""
@@ -66,6 +75,8 @@ def nfc(text: str) -> str:
     """Text in NFC; the check is cheap where (as almost always) it is NFC already. Text that is not
     is first checked for a run of marks too long to normalise (`MarksError`)."""
     if unicodedata.is_normalized("NFC", text):
+        if _MARK_RUN.search(text):  # the limit holds for normalised text too (one C-level scan)
+            check_marks(text)
         return text
     check_marks(text)
     return unicodedata.normalize("NFC", text)
