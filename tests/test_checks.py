@@ -245,3 +245,12 @@ def test_an_invisible_character_in_an_award_row_is_named(repo):
     found = findings_of(repo({"2023/awards.csv": awards}))
     assert [f.code for f in found] == ["award-type-unknown"]
     assert "U+200B ZERO WIDTH SPACE" in found[0].message
+
+
+def test_a_member_that_becomes_itself_is_refused(repo):
+    cluster = CLUSTER.replace(
+        "    last_year: 2024\n", "    last_year: 2024\n    became:\n      member: bac-lieu\n"
+    )
+    found = findings_of(repo({"cluster.yaml": cluster}))
+    assert [f.code for f in found] == ["value-invalid"]
+    assert "becomes itself again: bac-lieu → bac-lieu" in found[0].message

@@ -42,6 +42,7 @@ from thidua.catalogue import (
     PLEDGE_UNSIGNED,
     SIGNATURE_DATE,
     SIGNATURE_DUPLICATE,
+    VALUE_INVALID,
     VALUE_OUT_OF_BOUNDS,
     WEIGHT_MISSING,
     Code,
@@ -201,7 +202,7 @@ def check_cluster_ids(context: Context) -> Iterator[Finding]:
                 seen[item.id] = i
 
 
-@repository_check(MEMBER_UNKNOWN, INDICATOR_REF)
+@repository_check(MEMBER_UNKNOWN, INDICATOR_REF, VALUE_INVALID)
 def check_cluster_references(context: Context) -> Iterator[Finding]:
     """What cluster.yaml names inside itself exists: the members that members became, the
     members of the rotation order, the indicators that weigh or make up another."""
@@ -211,6 +212,12 @@ def check_cluster_references(context: Context) -> Iterator[Finding]:
         if member.became and member.became.member:
             pos = records.cluster_pos("members", i, "became", "member")
             yield from member_problems(cluster, member.became.member, None, pos, "became")
+            chain = _successors(cluster, member.id)
+            if chain[-1] in chain[:-1]:  # a member that becomes itself, at once or in a round
+                problem = _("'{id}' becomes itself again: {chain}").format(
+                    id=member.id, chain=" → ".join(chain)
+                )
+                yield VALUE_INVALID.at(pos, where=f"members[{i}].became.member", problem=problem)
     if cluster.rotation:
         for i, member_id in enumerate(cluster.rotation.order):
             pos = records.cluster_pos("rotation", "order", i)
@@ -230,6 +237,18 @@ def check_cluster_references(context: Context) -> Iterator[Finding]:
                     ref=ref,
                     hint=did_you_mean(ref, columns),
                 )
+
+
+def _successors(cluster: Cluster, member_id: str) -> list[str]:
+    """The chain of what a member became, ending at one that became nothing or at a repetition."""
+    chain = [member_id]
+    member = cluster.member(member_id)
+    while member is not None and member.became and member.became.member:
+        chain.append(member.became.member)
+        if member.became.member in chain[:-1]:
+            break
+        member = cluster.member(member.became.member)
+    return chain
 
 
 # --- leadership, conference, pledge ----------------------------------------------------------
