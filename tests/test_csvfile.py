@@ -167,3 +167,13 @@ def test_a_plan_column_under_another_name_is_pointed_to_plan(repo, header):
     found = findings_of(repo({"cluster.yaml": cluster, "2023/indicators.csv": text}))
     assert [f.code for f in found] == ["csv-header"]
     assert "did you mean 'revenue.plan'?" in found[0].message
+
+
+def test_positions_count_the_quotes_of_a_file_that_quotes_every_cell(repo):
+    """LibreOffice's 'quote all text cells' and some exports put every cell in quotes: the column
+    of a finding is where the cell stands in the file, quotes counted."""
+    text = '"member","growth","revenue"\n"an-giang","abc","1"\n"bac-lieu","7.1","2"\n"ca-mau","5.2","3"\n'
+    found = findings_of(repo({"2023/indicators.csv": text}))
+    assert [(f.code, f.position.line, f.position.column) for f in found] == [
+        ("value-invalid", 2, 12)
+    ]

@@ -156,19 +156,23 @@ def _starts(rows: list[list[str]], done: int) -> list[int]:
     return list(firsts)
 
 
-def field_offset(cells: list[str], index: int, delimiter: str) -> tuple[int, int]:
+def field_offset(
+    cells: list[str], index: int, delimiter: str, quote_all: bool = False
+) -> tuple[int, int]:
     """(line offset, 1-based column) of cell `index` of a row, counting the quotes a cell needs
     (a cell that holds the separator, a quote or a line break) the way spreadsheets write them."""
-    return field_offsets(cells[:index], delimiter)[-1]
+    return field_offsets(cells[:index], delimiter, quote_all)[-1]
 
 
-def field_offsets(cells: list[str], delimiter: str) -> list[tuple[int, int]]:
+def field_offsets(
+    cells: list[str], delimiter: str, quote_all: bool = False
+) -> list[tuple[int, int]]:
     """`field_offset` of every cell of a row and of the end of the row, in one pass (a finding per
     cell of a wide header must not cost a pass per cell)."""
     line, col = 0, 1
     out = [(line, col)]
     for cell in cells:
-        quoted = delimiter in cell or not _NEEDS_QUOTES.isdisjoint(cell)
+        quoted = quote_all or delimiter in cell or not _NEEDS_QUOTES.isdisjoint(cell)
         text = f'"{cell.replace(chr(34), chr(34) * 2)}"' if quoted else cell
         breaks = text.count("\n")
         if breaks:
@@ -197,6 +201,10 @@ class CsvFile:
         self._skip = len(BOM) if head.startswith(BOM) else 0
         first_line = head[self._skip :].split(b"\n", 1)[0]
         self.delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
+        # a file whose header has every cell in quotes was saved quoting every cell (LibreOffice's
+        # "quote all text cells", some exports): positions count those quotes
+        fields = first_line.rstrip(b"\r").split(self.delimiter.encode())
+        self.quote_all = all(len(f) >= 2 and f[:1] == f[-1:] == b'"' for f in fields)
         self.header: list[str] = []
         # The offsets of the cells of rows that findings are about, computed once per row: a
         # row's findings then cost one pass over it, not one per finding. Rows are known by
@@ -302,7 +310,7 @@ class CsvFile:
         """Where cell `index` of the row starting at `line` stands."""
         known = self._offsets.get(id(cells))
         if known is None or known[0] is not cells:
-            known = (cells, field_offsets(cells, self.delimiter))
+            known = (cells, field_offsets(cells, self.delimiter, self.quote_all))
             self._offsets[id(cells)] = known
         dl, col = known[1][min(index, len(cells))]
         return Position(self.rel, line + dl, col)
