@@ -191,3 +191,20 @@ def test_a_cache_that_cannot_be_written_costs_only_a_compilation(tmp_path, monke
     result = CliRunner().invoke(app, ["summarize", "2023", "--data", str(DATA)])
     assert result.exit_code == 0
     assert result.stdout == (GOLDEN / "summarize-dbsh-2023.vi.md").read_text(encoding="utf-8")
+
+
+def test_sections_are_numbered_as_they_appear(tmp_path):
+    """A year with no figures yet has no section of figures: the others are I and II, not II and IV."""
+    from conftest import write_repo
+
+    root = write_repo(
+        tmp_path / "repo",
+        {
+            "2023/leadership.yaml": "year: 2023\nchair: an-giang\n",
+            "2024/leadership.yaml": "year: 2024\nchair: ca-mau\n",
+        },
+    )
+    result = CliRunner().invoke(app, ["summarize", "2023", "--data", str(root)])
+    assert result.exit_code == 0, result.output
+    headings = [line for line in result.stdout.splitlines() if line.startswith("## ")]
+    assert headings == ["## I. Công tác khen thưởng", "## II. Năm 2024"]
