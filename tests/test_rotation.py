@@ -185,6 +185,27 @@ def test_conference_choice_and_replace_keep_comments(data_copy):
     assert findings_of(data_copy) == []
 
 
+def test_replace_keeps_the_date_minutes_and_place_not_given_anew(data_copy):
+    from thidua.models import Leadership
+    from thidua.yamlfile import load_yaml
+
+    def record():
+        text = (data_copy / "2024/leadership.yaml").read_text(encoding="utf-8")
+        return Leadership.model_validate(load_yaml(text, "x")[0].data)
+
+    before = record()
+    result = rotate("2024", "--data", str(data_copy), "--replace", "--yes", "--chair", "Nam Định")
+    assert result.exit_code == 0, result.output
+    after = record()
+    assert before.chosen is not None and after.chosen is not None
+    assert (after.chosen.date, after.chosen.ref) == (before.chosen.date, before.chosen.ref)
+    assert before.handover is not None and after.handover is not None
+    assert (after.handover.date, after.handover.place) == (
+        before.handover.date,
+        before.handover.place,
+    )
+
+
 def test_dry_run_shows_the_file_and_writes_nothing(data_copy):
     before = snapshot(data_copy)
     result = rotate("2025", "--data", str(data_copy), "--dry-run")

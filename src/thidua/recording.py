@@ -60,11 +60,20 @@ def leadership_change(
     root: Path, decision: Decision, *, when: date | None, ref: str | None, place: str | None
 ) -> Change:
     """YEAR/leadership.yaml with the decided chair and deputy: a new file, or the old one with
-    these keys replaced (its other lines and comments kept)."""
+    these keys replaced (its other lines and comments kept, and the date, minutes and place it
+    recorded kept where none is given anew)."""
     year = decision.year
     chair, how, handover_from = decision.chair.id, decision.how, decision.previous_chair
     deputy = decision.deputy.id if decision.deputy else None
     path = root / str(year) / "leadership.yaml"
+    if path.exists():  # a replaced leadership keeps the date, minutes and place not given anew
+        old = Leadership.model_validate(load_yaml(read(path), "old")[0].data)
+        if old.chosen is not None:
+            when = when or old.chosen.date
+            ref = ref or old.chosen.ref
+        if old.handover is not None:
+            when = when or old.handover.date
+            place = place or old.handover.place
     handover = {"from": handover_from, "date": when, "place": place} if handover_from else {}
     fields = {
         "chair": chair,
