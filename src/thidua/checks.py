@@ -51,7 +51,7 @@ from thidua.figures import Figure, MemberValue, figure_of
 from thidua.findings import Finding, Position
 from thidua.i18n import _
 from thidua.models import Aggregate, Cluster, Indicator, MissingPolicy
-from thidua.names import did_you_mean, fold, odd_note, suggest
+from thidua.names import did_you_mean, fold, meant, odd_note, suggest
 from thidua.repository import LedgerPass, Records, YearRecords
 from thidua.tables import Batch, Row, Table
 
@@ -564,11 +564,7 @@ def check_award_rows(cluster: Cluster, year: int) -> BatchCheck:
         kind = v.get("recipient_kind")
         if award is not None and award not in types:
             near = suggest(award, names)
-            hint = (
-                _(" (did you mean '{found}'?)").format(found=by_name.get(near, near))
-                if near
-                else ""
-            )
+            hint = meant(by_name.get(near, near)) if near else ""
             hint += odd_note(award)
             yield AWARD_TYPE_UNKNOWN.at(table.position(row, "award"), award=award, hint=hint)
         elif award is not None and kind is not None and kind not in fits[award]:

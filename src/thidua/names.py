@@ -61,8 +61,13 @@ def odd_characters(text: str) -> list[str]:
 def did_you_mean(text: str, candidates: Iterable[str]) -> str:
     """' (did you mean 'x'?)' or nothing; a text with characters that only look right says which."""
     found = suggest(text, candidates)
-    hint = _(" (did you mean '{found}'?)").format(found=found) if found and found != text else ""
+    hint = meant(found) if found and found != text else ""
     return hint + odd_note(text)
+
+
+def meant(found: str) -> str:
+    """ " (did you mean 'x'?)", in the current language."""
+    return _(" (did you mean '{found}'?)").format(found=found)
 
 
 def odd_note(text: str) -> str:

@@ -39,7 +39,7 @@ from thidua.csvfile import CsvFile, LineNumbers
 from thidua.findings import Finding, Position
 from thidua.i18n import _
 from thidua.models import Cluster, parse_dmy
-from thidua.names import did_you_mean, fold
+from thidua.names import did_you_mean, fold, meant
 from thidua.numbers import MAX_DIGITS, other_digits, shown, written_digits
 from thidua.textfile import MarksError, marks_problem, nfc
 
@@ -436,10 +436,9 @@ class Table:
         """The column an unknown one most likely means: a plan written as 'x_estimate', 'x kế
         hoạch' or 'x_dt' is 'x.plan'; otherwise the closest name."""
         match = _PLAN_WORDS.fullmatch(fold(name))
-        if match and f"{match['id'].replace('-', '_')}.plan" in self.columns:
-            return _(" (did you mean '{found}'?)").format(
-                found=f"{match['id'].replace('-', '_')}.plan"
-            )
+        plan = f"{match['id'].replace('-', '_')}.plan" if match else None
+        if plan in self.columns:
+            return meant(plan)
         return did_you_mean(name, self.columns)
 
     def _check_header(self) -> bool:
