@@ -360,6 +360,19 @@ def _printf_widths(text: str) -> None:
 _PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
+def _joined(parts: Iterable[str], refusal: str) -> str:
+    """`parts` joined, counted as they come: past MAX_TEXT characters, `refusal` (a message with
+    a {max_text} field) is raised before the rest is made."""
+    out = []
+    size = 0
+    for part in parts:
+        size += len(part)
+        if size > MAX_TEXT:
+            raise LimitExceeded(refusal.format(max_text=f"{MAX_TEXT:,}"))
+        out.append(part)
+    return "".join(out)
+
+
 class Sandbox(SandboxedEnvironment):
     """Jinja's sandbox, stricter: see the module's docstring. One instance renders one document
     (`render_document`): the budget of work is the instance's."""
@@ -432,18 +445,7 @@ class Sandbox(SandboxedEnvironment):
         """The template `name` rendered with `data`, its output counted as it is made."""
         self.budget = _Budget()
         template = self.get_template(name)
-        parts = []
-        size = 0
-        for part in template.generate(data):
-            size += len(part)
-            if size > MAX_TEXT:
-                raise LimitExceeded(
-                    _("the document grew past {max_text} characters").format(
-                        max_text=f"{MAX_TEXT:,}"
-                    )
-                )
-            parts.append(part)
-        return "".join(parts)
+        return _joined(template.generate(data), _("the document grew past {max_text} characters"))
 
     def get_template(self, *args: Any, **kwargs: Any) -> jinja2.Template:
         self.budget.spend()  # each include, import and extends
@@ -627,18 +629,7 @@ class Sandbox(SandboxedEnvironment):
 
     def concat(self, parts: Iterable[str]) -> str:
         """The output a macro, a `{% set %}` block or a `{% filter %}` block captures."""
-        out = []
-        size = 0
-        for part in parts:
-            size += len(part)
-            if size > MAX_TEXT:
-                raise LimitExceeded(
-                    _("a block makes a text of more than {max_text} characters").format(
-                        max_text=f"{MAX_TEXT:,}"
-                    )
-                )
-            out.append(part)
-        return "".join(out)
+        return _joined(parts, _("a block makes a text of more than {max_text} characters"))
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         self.budget.spend()
