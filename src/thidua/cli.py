@@ -244,13 +244,9 @@ def _fail(message: str) -> typer.Exit:
 def _refusals(data: Path, action: str) -> Iterator[None]:
     """Turns the library's refusals into a plain message on stderr and exit code 1: records with
     errors (each shown), a request the records cannot satisfy, a write that must not happen."""
+    from thidua.findings import Refused
     from thidua.inspection import InvalidRecords
     from thidua.output import write_text
-    from thidua.pledges import PledgeError
-    from thidua.rendering import TemplateProblem
-    from thidua.report import ReportError
-    from thidua.rotation import RotationError
-    from thidua.writes import WriteRefused
 
     try:
         yield
@@ -261,7 +257,7 @@ def _refusals(data: Path, action: str) -> Iterator[None]:
                 data=data, action=action
             )
         ) from None
-    except (PledgeError, ReportError, RotationError, TemplateProblem, WriteRefused) as exc:
+    except Refused as exc:
         raise _fail(str(exc)) from None
 
 
@@ -673,11 +669,11 @@ def init(
     ] = False,
     lang: LangOption = None,
 ) -> None:
+    from thidua.findings import Refused
     from thidua.i18n import language
-    from thidua.newcluster import InitRefused, NewCluster, start
+    from thidua.newcluster import NewCluster, start
     from thidua.newcluster import members_from as read_members
     from thidua.output import is_terminal
-    from thidua.writes import WriteRefused
 
     asking = is_terminal(sys.stdin)
     try:
@@ -693,7 +689,7 @@ def init(
             raise typer.BadParameter(_("give the cluster's name with --name"))
         new = NewCluster(name, names, kind=kind, lang=language(), pre_commit=pre_commit)
         written = start(folder, new)
-    except (InitRefused, WriteRefused) as exc:
+    except Refused as exc:
         raise _fail(str(exc)) from None
     for path in written:
         print(_("wrote {path}").format(path=path), file=sys.stderr)

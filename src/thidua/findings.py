@@ -61,3 +61,9 @@ class FileProblem(Exception):
     def __init__(self, finding: Finding) -> None:
         super().__init__(finding.message)
         self.finding = finding
+
+
+class Refused(Exception):
+    """A request that cannot be done on these records (a pledge already signed, a template that
+    goes over a limit, a write the machine refuses); the message says why, in plain words. Each
+    part of thidua refuses with its own subclass; the commands print any of them the same way."""

@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from thidua.findings import Refused
 from thidua.i18n import _
 from thidua.names import fold
 from thidua.writes import WriteRefused, write_atomic
@@ -93,7 +94,7 @@ class NewCluster:
     warnings: list[str] = field(default_factory=list)
 
 
-class InitRefused(Exception):
+class InitRefused(Refused):
     """A new repository that cannot be started; the message says why."""
 
 

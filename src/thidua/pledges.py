@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from thidua.findings import Refused
 from thidua.i18n import N_, _
 from thidua.models import Member, Pledge, Signature
 from thidua.names import match_member
@@ -19,7 +20,7 @@ from thidua.writes import Change
 NOT_RECORDED = N_("(name not recorded)")
 
 
-class PledgeError(Exception):
+class PledgeError(Refused):
     """A pledge request that cannot be done; the message says why."""
 
 

@@ -36,6 +36,7 @@ from jinja2.runtime import BlockReference, LoopContext, Macro
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Cycler, Namespace, pass_environment
 
+from thidua.findings import Refused
 from thidua.i18n import _, language
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -888,7 +889,7 @@ def environment(lang: str = "vi", folder: Path = TEMPLATES, main: str | None = N
     return Sandbox(lang, folder, main)
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(Refused):
     """A user's template that cannot be rendered; the message names its file and line."""
 
 

@@ -21,6 +21,7 @@ from thidua.figures import (
     award_counts,
     indicator_figures,
 )
+from thidua.findings import Refused
 from thidua.i18n import _
 from thidua.models import Cluster, Conference, Indicator, Leadership, Member, Pledge
 from thidua.names import fold
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from thidua.rendering import FrozenDict
 
 
-class ReportError(Exception):
+class ReportError(Refused):
     """The report cannot be made; the message says why, in plain words."""
 
 

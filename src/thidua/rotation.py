@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from thidua.findings import Refused
 from thidua.i18n import N_, _
 from thidua.models import Cluster, Member, RotationCustom
 from thidua.names import match_member
@@ -157,7 +158,7 @@ def propose(records: Records, year: int) -> Proposal:
     return proposal
 
 
-class RotationError(Exception):
+class RotationError(Refused):
     """A leadership that cannot be recorded; the message says why."""
 
 

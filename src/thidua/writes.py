@@ -32,12 +32,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from thidua.findings import Refused
 from thidua.i18n import N_, _
 
 LOCK_TIMEOUT = 30.0
 
 
-class WriteRefused(Exception):
+class WriteRefused(Refused):
     """A write that must not happen; the message says why, in plain words."""
 
 
