@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from thidua.writes import Change
 
 from thidua import __version__
-from thidua.i18n import _
+from thidua.i18n import _, ngettext
 
 
 def _typer_in_the_current_language() -> None:
@@ -698,3 +698,271 @@ def init(
             path=folder / "cluster.yaml", folder=folder
         )
     )
+
+
+import_app = typer.Typer(
+    name="import",
+    help=_(
+        "Bring an office's spreadsheet (.xlsx, or a CSV as Excel saves it) into the records.\n\n"
+        "The sheet is read forgivingly and written as canonical records that pass 'thidua check';"
+        " whatever cannot be understood is refused with its cell, and nothing is written.\n\n"
+        'Example: thidua import indicators 2025 "So lieu 2025.xlsx" --dry-run'
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(import_app)
+
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help=_("The sheet of the workbook to read (needed when several hold data)."),
+        show_default=False,
+    ),
+]
+
+
+class Encoding(StrEnum):
+    utf_8 = "utf-8"
+    cp1258 = "cp1258"
+    tcvn3 = "tcvn3"
+    vni = "vni"
+    cp1252 = "cp1252"
+
+
+EncodingOption = Annotated[
+    Encoding | None,
+    typer.Option(
+        "--encoding",
+        help=_("The encoding of a CSV file, when it is not found by itself."),
+        show_default=False,
+    ),
+]
+
+
+class DecimalSign(StrEnum):
+    comma = ","
+    point = "."
+
+
+def _read_sheet(file: Path, sheet: str | None, encoding: Encoding | None, max_rows: int) -> Any:
+    from thidua.sheets import read_sheet
+
+    return read_sheet(
+        file, sheet=sheet, encoding=encoding.value if encoding else None, max_rows=max_rows
+    )
+
+
+def _show_understood(understood: Any) -> None:
+    from thidua.output import table, visible
+
+    out = sys.stdout
+    for note in understood.notes:
+        print(f"- {visible(note)}", file=out)
+    print(file=out)
+    table(
+        [_("cell"), _("header"), _("column of indicators.csv")],
+        understood.headers,
+        out,
+        title=_("Columns"),
+    )
+    print(file=out)
+    table([_("cell"), _("name"), _("member")], understood.rows, out, title=_("Rows"))
+    if understood.skipped:
+        print(file=out)
+        table([_("cell"), _("text")], understood.skipped, out, title=_("Rows left out (no figure)"))
+    print(file=out)
+
+
+@import_app.command(
+    "indicators",
+    help=_(
+        "Import the members' figures of YEAR from a sheet into YEAR/indicators.csv.\n\n"
+        "Headers are matched to indicators by id, label, label_en, 'aliases' and 'import_map' in"
+        " cluster.yaml, or --map; rows to members by id or name; numbers are read as the sheet"
+        " writes them (6,3 or 6.3). The sheet's cells replace those of its rows and columns; the"
+        " rest of the file is kept.\n\n"
+        'Example: thidua import indicators 2025 "So lieu 2025.xlsx" --dry-run'
+    ),
+)
+def import_indicators(
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The year of the figures, e.g. 2025."),
+            callback=_year,
+            autocompletion=_complete_years,
+            metavar="YEAR",
+        ),
+    ],
+    file: Annotated[Path, typer.Argument(help=_("The .xlsx or .csv file."), metavar="FILE")],
+    data: DataOption = Path("data"),
+    sheet: SheetOption = None,
+    encoding: EncodingOption = None,
+    decimal: Annotated[
+        DecimalSign | None,
+        typer.Option(
+            "--decimal",
+            help=_("The decimal sign of numbers written as text, where the sheet leaves it open."),
+            show_default=False,
+        ),
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help=_('A header and its column: --map "Thu NSNN=budget_revenue" (- leaves it out).'),
+            show_default=False,
+        ),
+    ] = None,
+    save_map: Annotated[
+        bool,
+        typer.Option("--save-map", help=_("Remember the --map options in cluster.yaml.")),
+    ] = False,
+    dry_run: DryRunOption = False,
+    lang: LangOption = None,
+) -> None:
+    from thidua.importing import import_indicators as run
+    from thidua.writes import locked
+
+    with _refusals(data, _("import")):
+        read = _read_sheet(file, sheet, encoding, max_rows=10_000)
+        with locked(data) if not dry_run else nullcontext():
+            imported = run(
+                data,
+                year,
+                read,
+                maps=map_ or [],
+                decimal=decimal.value if decimal else None,
+                save_map=save_map,
+            )
+            if dry_run:
+                _show_understood(imported.understood)
+            if not imported.changes:
+                print(
+                    _("nothing to change: {path} already holds these figures").format(
+                        path=data / str(year) / "indicators.csv"
+                    ),
+                    file=sys.stderr,
+                )
+                return
+            _write(imported.changes, data, dry_run)
+    if not dry_run:
+        print(_("Next: thidua check {data}").format(data=data), file=sys.stderr)
+
+
+class RecipientKindOption(StrEnum):
+    collective = "collective"
+    individual = "individual"
+
+
+@import_app.command(
+    "awards",
+    help=_(
+        "Import the list attached to an award decision into YEAR/awards.csv: one ledger row per"
+        " collective or person, with the decision's number, date and issuer.\n\n"
+        "The member of each row is found in its unit ('Sở Tài chính tỉnh Thái Bình'); a row that"
+        " names no member, or two, is refused. A list imported again changes nothing.\n\n"
+        'Example: thidua import awards 2024 "DS kem QD 123.xlsx" --decision "123/QĐ-TTg"'
+        ' --date 12/03/2024 --issuer "Thủ tướng Chính phủ" --award bang-khen-thu-tuong'
+    ),
+)
+def import_awards(
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The year the awards count for, e.g. 2024."),
+            callback=_year,
+            autocompletion=_complete_years,
+            metavar="YEAR",
+        ),
+    ],
+    file: Annotated[Path, typer.Argument(help=_("The .xlsx or .csv file."), metavar="FILE")],
+    decision: Annotated[
+        str,
+        typer.Option(
+            "--decision", help=_("The decision's number, e.g. 123/QĐ-TTg."), show_default=False
+        ),
+    ],
+    when: Annotated[
+        str,
+        typer.Option(
+            "--date", help=_("The decision's date: 2025-03-12 or 12/03/2025."), show_default=False
+        ),
+    ],
+    award: Annotated[
+        str,
+        typer.Option("--award", help=_("The award type: its id or its title."), show_default=False),
+    ],
+    issuer: Annotated[
+        str | None,
+        typer.Option("--issuer", help=_("Who signed the decision."), show_default=False),
+    ] = None,
+    kind: Annotated[
+        RecipientKindOption | None,
+        typer.Option(
+            "--kind",
+            help=_("collective or individual, for a list that does not say."),
+            show_default=False,
+        ),
+    ] = None,
+    member: Annotated[
+        str | None,
+        typer.Option(
+            "--member",
+            help=_("Every row is this member's (a member's own list)."),
+            show_default=False,
+            autocompletion=_complete_members,
+        ),
+    ] = None,
+    data: DataOption = Path("data"),
+    sheet: SheetOption = None,
+    encoding: EncodingOption = None,
+    dry_run: DryRunOption = False,
+    lang: LangOption = None,
+) -> None:
+    from thidua.award_import import Decision
+    from thidua.award_import import import_awards as run
+    from thidua.output import table, visible
+    from thidua.writes import locked
+
+    day = _date(when)
+    assert day is not None
+    with _refusals(data, _("import")):
+        read = _read_sheet(file, sheet, encoding, max_rows=50_000)
+        with locked(data) if not dry_run else nullcontext():
+            the_decision = Decision(
+                decision.strip(), day, issuer, award, kind.value if kind else None, member
+            )
+            imported = run(data, year, read, the_decision)
+            if dry_run:
+                for note in imported.notes:
+                    print(f"- {visible(note)}")
+                print()
+                table(
+                    [_("cell"), _("recipient"), _("kind"), _("member"), _("note")],
+                    [(r.ref, r.recipient, r.kind, r.member, r.note) for r in imported.rows],
+                    sys.stdout,
+                    title=_("Rows of {award}").format(award=imported.award.title),
+                )
+                print()
+            if not imported.changes:
+                print(
+                    _("nothing to change: {path} already holds this list").format(
+                        path=data / str(year) / "awards.csv"
+                    ),
+                    file=sys.stderr,
+                )
+                return
+            _write(imported.changes, data, dry_run)
+    if not dry_run:
+        print(
+            ngettext(
+                "{count} row added. Next: thidua check {data}",
+                "{count} rows added. Next: thidua check {data}",
+                len(imported.rows),
+            ).format(count=len(imported.rows), data=data),
+            file=sys.stderr,
+        )

@@ -328,6 +328,12 @@ class Indicator(Record):
         " 2010); a member's <id>.basis cell must then say the same",
     )
     chart: bool = Field(False, description="Draw a bar chart of the members' figures")
+    aliases: list[Text] = Field(
+        [], description="Other headers that name this indicator in the sheets members send"
+    )
+    plan_aliases: list[Text] = Field(
+        [], description="Headers that name this indicator's plan column in those sheets"
+    )
     note: Text | None = None
 
     @model_validator(mode="after")
@@ -404,7 +410,30 @@ class Cluster(Record):
     lang: Literal["vi", "en"] | None = Field(
         None, description="The language thidua speaks in this repository: vi or en"
     )
+    import_map: dict[Text, Text] = Field(
+        {},
+        description="Headers of the sheets members send, and the column of indicators.csv each"
+        " fills (an indicator id, id.plan, note, source, status, or - to leave it out);"
+        " written by 'thidua import --save-map'",
+    )
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _import_map(self) -> Cluster:
+        known = {"-", "member", "name", "note", "source", "status"}
+        for ind in self.indicators:
+            known |= {ind.id, f"{ind.id}.status", f"{ind.id}.source", f"{ind.id}.basis"}
+            if ind.plan:
+                known.add(f"{ind.id}.plan")
+        for header, column in self.import_map.items():
+            if column not in known:
+                raise ValueError(
+                    _(
+                        "import_map: '{header}' goes to '{column}', which is no column of"
+                        " indicators.csv"
+                    ).format(header=header, column=column)
+                )
+        return self
 
     @cached_property
     def members_by_id(self) -> dict[str, Member]:
