@@ -788,3 +788,15 @@ def test_a_member_whose_name_starts_like_a_total_is_a_member(bloc, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "cong-an,Công an tỉnh,900" in imported(bloc)
+
+
+@pytest.mark.parametrize(
+    "text", ["Thái Bình", "Hà Nam", "Sở Nông nghiệp và Môi trường", "Tỷ lệ (%)", "Người lập biểu"]
+)
+@pytest.mark.parametrize(
+    ("encode", "name"), [(to_cp1258, "cp1258"), (to_tcvn3, "tcvn3"), (to_vni, "vni")]
+)
+def test_even_a_short_text_names_its_encoding(text, encode, name):
+    from thidua.legacy import guess_encoding
+
+    assert guess_encoding(encode(text)) == name
