@@ -336,13 +336,14 @@ def _write(changes: list[Change], data: Path, dry_run: bool) -> None:
             print(_("wrote {path}").format(path=change.path), file=sys.stderr)
 
 
-def _output(data: Path, output: Path, text: str) -> None:
-    """Write a report or document to --output, never over a record (see thidua.writes)."""
+def _output(data: Path, output: Path, content: str | bytes) -> None:
+    """Write a report, document or spreadsheet to --output, never over a record (see
+    thidua.writes)."""
     from thidua.output import visible
     from thidua.writes import write_output
 
     with _refusals(data, _("write")):
-        write_output(data, output, text)
+        write_output(data, output, content)
     print(_("wrote {path}").format(path=visible(str(output))), file=sys.stderr)
 
 
@@ -421,6 +422,79 @@ def summarize(
         sys.stdout.write(text)
     else:
         _output(data, output, text)
+
+
+def _complete_tables(incomplete: str) -> list[str]:
+    """Shell completion of --table: the tables' names."""
+    from thidua.export import TABLES
+
+    return [name for name in TABLES if name.startswith(incomplete)]
+
+
+@app.command(
+    help=_(
+        "Export the tables of YEAR for a spreadsheet: an Excel workbook (.xlsx) with one sheet per"
+        " table, or one table as CSV (.csv, with --table).\n\nThe tables: the members' figures"
+        " with their status, the cluster figures, the awards by type and member, the cluster's own"
+        " award proposals, the chairs and deputies, the pledge signatures. Numbers are numbers;"
+        " text that a spreadsheet would take for a formula is kept as text. The records must pass"
+        " 'thidua check' first.\n\nExample: thidua export 2023 --output so-lieu-2023.xlsx"
+    )
+)
+def export(
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The emulation year to export, e.g. 2023."),
+            callback=_year,
+            autocompletion=_complete_years,
+            metavar="YEAR",
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help=_("The file to write: FILE.xlsx (every table) or FILE.csv (one table)."),
+            show_default=False,
+        ),
+    ],
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            help=_(
+                "Only this table (required for CSV): members, cluster, awards, decisions,"
+                " leaders or pledges."
+            ),
+            autocompletion=_complete_tables,
+            show_default=False,
+        ),
+    ] = None,
+    data: DataOption = Path("data"),
+    lang: Annotated[Lang, typer.Option(help=_("Language of the headers: vi or en."))] = Lang.vi,
+) -> None:
+    from thidua import export as exporting
+    from thidua import spreadsheets
+    from thidua.output import visible
+
+    _check_output(data, output)
+    with _refusals(data, _("export")):
+        csv = exporting.output_kind(output) == "csv"
+        chosen = exporting.choose(table, csv)
+        records = exporting.export_records(data, year)
+        tables = [
+            t for t in exporting.tables(records, year, lang.value) if chosen in (None, t.name)
+        ]
+        content: str | bytes
+        if csv:
+            content, notes = spreadsheets.csv_text(tables[0])
+        else:
+            content, notes = spreadsheets.xlsx_bytes(tables, lang.value)
+    for note in notes:
+        print(f"thidua: {visible(note)}", file=sys.stderr)
+    _output(data, output, content)
 
 
 @app.command(

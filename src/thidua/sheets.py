@@ -297,7 +297,7 @@ def _read_xlsx(path: Path, wanted: str | None, max_rows: int) -> Sheet:
     _check_zip(path)
     import warnings
 
-    import openpyxl  # type: ignore[import-untyped]  # only `import` loads it, never `check`
+    import openpyxl  # only `import` loads it, never `check`
 
     try:
         with warnings.catch_warnings():
