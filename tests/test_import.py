@@ -800,3 +800,20 @@ def test_even_a_short_text_names_its_encoding(text, encode, name):
     from thidua.legacy import guess_encoding
 
     assert guess_encoding(encode(text)) == name
+
+
+def test_what_export_writes_imports_back_to_the_same_report(tmp_path):
+    """`thidua export --table members` then `thidua import indicators`: the report is unchanged."""
+    root = tmp_path / "dbsh"
+    shutil.copytree(ROOT / "data", root)
+    sheet = tmp_path / "members.csv"
+    exported = runner.invoke(
+        app, ["export", "2023", "--data", str(root), "--output", str(sheet), "--table", "members"]
+    )
+    assert exported.exit_code == 0, exported.output
+    before = runner.invoke(app, ["summarize", "2023", "--data", str(root)]).stdout
+    (root / "2023" / "indicators.csv").unlink()
+    result = run("indicators", "2023", str(sheet), "--data", str(root))
+    assert result.exit_code == 0, result.output
+    assert findings_of(root) == []
+    assert runner.invoke(app, ["summarize", "2023", "--data", str(root)]).stdout == before

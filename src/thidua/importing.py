@@ -106,6 +106,15 @@ STATUS_WORDS = {
     "chinh-thuc": "official",
     "official": "official",
 }
+# a header's last words that name another column of its indicator (folded)
+_PART_WORDS = (
+    ("tinh-trang-so-lieu", "status"),
+    ("tinh-trang", "status"),
+    ("status", "status"),
+    ("nguon-so-lieu", "source"),
+    ("nguon", "source"),
+    ("source", "source"),
+)
 # a total row's name (folded): the word alone, or a phrase that opens it ('Tổng cộng toàn Cụm')
 TOTAL_WORDS = frozenset(["tong", "cong", "tong-so", "total", "sum"])
 TOTAL_STARTS = ("tong-cong", "toan-cum", "toan-khoi", "ca-cum", "ca-khoi", "tong-so-", "tong-toan")
@@ -147,6 +156,7 @@ class Target:
     column: str
     status: str | None = None
     indicator: Indicator | None = None
+    computed: bool = False  # a share the cluster computes: left out
 
     @property
     def plan(self) -> bool:
@@ -218,6 +228,14 @@ class Columns:
         self.mapping = {header_key(k): v for k, v in cluster.import_map.items()}
         self.mapping |= {header_key(k): v for k, v in mapping.items()}
         self.indicators = {ind.id: ind for ind in cluster.indicators if ind.is_column}
+        # a share is computed from two other columns: a sheet's column of it is not imported
+        self.computed = {
+            key
+            for ind in cluster.indicators
+            if not ind.is_column
+            for name in (ind.id, ind.label, ind.label_en or ind.label, *ind.aliases)
+            for key in (header_key(name), _strip_words(header_key(name))[0])
+        }
 
     def known(self) -> set[str]:
         """Every column a --map may name."""
@@ -243,6 +261,12 @@ class Columns:
         if key in self.plan_keys:
             ind = self.plan_keys[key]
             return Target(f"{ind.id}.plan", None, ind)
+        for suffix, part in _PART_WORDS:  # 'Thu ngân sách: tình trạng', as `thidua export` heads it
+            named = self._indicator(key[: -len(suffix) - 1]) if key.endswith("-" + suffix) else None
+            if named is not None:
+                return Target(f"{named.id}.{part}")
+        if key in self.computed or _strip_words(key)[0] in self.computed:
+            return Target(IGNORE, None, None, computed=True)
         rest, plan, status = _strip_words(key)
         status = status or star
         found = self.by_key.get(key) or self.by_key.get(rest) or []
@@ -261,6 +285,11 @@ class Columns:
                 ).format(id=ind.id)
             return Target(f"{ind.id}.plan", None, ind)
         return Target(ind.id, status, ind)
+
+    def _indicator(self, key: str) -> Indicator | None:
+        """The one indicator a folded header names, or None."""
+        found = self.by_key.get(key) or self.by_key.get(_strip_words(key)[0]) or []
+        return found[0] if len(found) == 1 else None
 
     def _mapped(self, column: str, star: str | None) -> Target:
         ind_id, _dot, part = column.partition(".")
@@ -649,6 +678,8 @@ def understand(
         seen[target.column] = f"{ref} '{text}'"
         targets[c] = target
         column = target.column + (f" ({_status_word(target.status)})" if target.status else "")
+        if target.computed:
+            column = _("- (computed by thidua from two other columns)")
         shown_headers.append((ref, text, column))
     members = Members(cluster, year)
     data_rows = grid[first_data:]
