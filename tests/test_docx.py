@@ -14,6 +14,7 @@ import pytest
 from conftest import DATA, ROOT, snapshot
 from docx.document import Document
 from docx.oxml.ns import qn
+from docx.shared import Length
 from typer.testing import CliRunner
 
 from thidua.cli import app
@@ -80,11 +81,13 @@ def test_the_two_column_header(report):
     assert "Số: …/BC-…" in left  # no number in the records: the place an office fills in
     lines = right.splitlines()
     assert lines[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
-    quoc_hieu, tieu_ngu, dateline = header.rows[0].cells[1].paragraphs[:3]
+    quoc_hieu, tieu_ngu, rule, dateline = header.rows[0].cells[1].paragraphs[:4]
     assert all(r.bold for r in quoc_hieu.runs) and quoc_hieu.runs[0].font.size.pt in (12, 13)
     assert all(r.bold for r in tieu_ngu.runs) and tieu_ngu.runs[0].font.size.pt in (13, 14)
-    rule = tieu_ngu._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
-    assert rule.get(qn("w:val")) == "single"
+    line = rule._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))  # the solid line under it
+    assert line.get(qn("w:val")) == "single" and not rule.text
+    width = Length(header.rows[0].cells[1].width - rule.paragraph_format.left_indent * 2)
+    assert 55 <= width.mm <= 65  # about as long as the Tiêu ngữ
     # the dateline in italics, with a leading zero only for days below 10 and months 1 and 2
     assert dateline.text == "Thái Bình, ngày 13 tháng 3 năm 2024"
     assert all(r.italic for r in dateline.runs if r.text)
@@ -433,3 +436,13 @@ def test_commands_without_word_output_do_not_load_word_libraries(args):
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert out.stderr.splitlines()[-1] == "[]"
+
+
+def test_the_pledge_takes_a_markdown_template_too(tmp_path):
+    mine = tmp_path / "gu.md.j2"
+    mine.write_text("{{ cluster.name }}: {{ state.signed|length }}\n", encoding="utf-8")
+    out = tmp_path / "gu.md"
+    args = ["--data", str(DATA), "--template", str(mine), "--output", str(out)]
+    assert run("pledge", "2024", *args).exit_code == 0
+    assert out.read_text(encoding="utf-8") == "Cụm thi đua các tỉnh Đồng bằng sông Hồng: 9\n"
+    assert run("pledge", "2024", "--data", str(DATA), "--template", str(mine)).exit_code == 2

@@ -34,7 +34,7 @@ FONT = "Times New Roman"
 PAGE = (Mm(210), Mm(297))
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}  # mm
 TEXT_WIDTH = 210 - MARGINS["left"] - MARGINS["right"]  # 165 mm
-LEFT, RIGHT = 70, TEXT_WIDTH - 70  # the header's two columns, mm
+LEFT, RIGHT = 60, TEXT_WIDTH - 60  # the header's two columns, mm
 CENTER, JUSTIFY, LEFT_ALIGN = (
     WD_ALIGN_PARAGRAPH.CENTER,
     WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -199,9 +199,8 @@ def national_header(
     para(
         right_cell, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13, align=CENTER, after=0
     )
-    motto = para(right_cell, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14, align=CENTER)
-    rule_under(motto, 16, 16)
-    motto.paragraph_format.space_after = Pt(6)
+    para(right_cell, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14, align=CENTER, after=0)
+    short_rule(right_cell, RIGHT, 60)  # as long as the Tiêu ngữ (57 mm in Times New Roman)
     para(
         right_cell,
         "{% if "
@@ -240,7 +239,7 @@ def report() -> DocumentObject:
         ],
         "doc",
     )
-    para(doc, "BÁO CÁO", bold=True, align=CENTER, after=0)
+    para(doc, "BÁO CÁO", bold=True, align=CENTER, after=0).paragraph_format.space_before = Pt(12)
     para(
         doc,
         "Tổng kết công tác thi đua, khen thưởng năm {{ s.year }}",
@@ -391,8 +390,9 @@ def report() -> DocumentObject:
         doc,
         "{% set section.n = section.n + 1 %}{{ roman[section.n - 1] }}. SỐ LIỆU CỦA CÁC THÀNH VIÊN",
     )
-    # as many columns as indicators: equal widths, which Word fits to the text of each column
-    members = table(doc, 4, [TEXT_WIDTH / 4] * 4, grid=True, fit=True)
+    # as many columns as indicators: docxtpl scales these four to the columns it makes, the
+    # names' column twice as wide as the others; Word then fits them to their text
+    members = table(doc, 4, [TEXT_WIDTH * 2 / 5] + [TEXT_WIDTH / 5] * 3, grid=True, fit=True)
     repeat_header(members.rows[0])
     head = members.rows[0].cells
     cell_text(head[0], "Thành viên", bold=True, size=10, align=CENTER)
@@ -509,13 +509,14 @@ def pledge() -> DocumentObject:
     national_header(
         doc, [("{{ cluster.name|upper }}", {"bold": True, "size": 13}), ("RULE", {})], "p"
     )
-    para(
+    title = para(
         doc,
         '{{ (p.title or ("Bản giao ước thi đua năm " ~ year))|upper }}',
         bold=True,
         align=CENTER,
         after=0,
     )
+    title.paragraph_format.space_before = Pt(12)
     short_rule(doc, TEXT_WIDTH, 40)
     tag(doc, "if p.bases")
     body(doc, "Căn cứ:")
@@ -580,7 +581,8 @@ def pledge() -> DocumentObject:
         "{% set n.section = n.section + 1 %}{{ roman[n.section - 1] }}. CHỮ KÝ CỦA CÁC THÀNH VIÊN",
     )
     tag(doc, "set everyone = state.signed + state.unsigned")
-    grid = table(doc, 3, (5, TEXT_WIDTH / 3 - 5, 5), grid=False)
+    # each member's cell repeats the middle one, so every column is a third of the page
+    grid = table(doc, 3, [TEXT_WIDTH / 3] * 3, grid=False)
     cell_text(grid.rows[0].cells[0], "{%tr for three in everyone|batch(3) %}")
     place = grid.rows[1].cells
     cell_text(place[0], "{%tc for m in three %}")

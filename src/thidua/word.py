@@ -234,6 +234,7 @@ def draw_bars(title: str, names: list[str], values: list[Decimal], lang: str = "
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     from thidua.formatting import number
 
@@ -244,6 +245,9 @@ def draw_bars(title: str, names: list[str], values: list[Decimal], lang: str = "
     axes.bar_label(bars, labels=[number(v, None, lang) for v in values], fontsize=7, padding=2)
     axes.set_xticks(positions, names, rotation=30, ha="right", fontsize=8)
     axes.tick_params(axis="y", labelsize=8)
+    axes.yaxis.set_major_formatter(
+        FuncFormatter(lambda tick, _: number(Decimal(str(float(tick))).normalize(), None, lang))
+    )
     axes.axhline(0, color="black", linewidth=0.6)
     axes.set_title(title, fontsize=10)
     for side in ("top", "right"):
