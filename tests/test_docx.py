@@ -246,6 +246,12 @@ def shutil_copy(source: Path, target: Path) -> None:
     target.write_bytes(source.read_bytes())
 
 
+def test_number_is_for_word_documents_only(tmp_path):
+    result = run("summarize", "2023", "--data", str(DATA), "--number", "15")
+    assert result.exit_code == 2
+    assert "--number numbers a Word document" in result.output
+
+
 def test_the_extension_chooses_the_format(tmp_path):
     for name, starts in (("bc.md", b"# B"), ("bc.json", b"{"), ("bc.docx", b"PK")):
         assert (

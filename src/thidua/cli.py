@@ -453,6 +453,8 @@ def summarize(
             )
         )
     chosen = _format(data, format.value if format else None, output, template)
+    if number is not None and chosen != "docx":
+        raise typer.BadParameter(_("--number numbers a Word document; write it to a .docx file"))
     if explain and chosen != "md":
         raise typer.BadParameter(
             _("--explain shows the arithmetic as text; write it to a .md file")
