@@ -98,6 +98,7 @@ LangOption = Annotated[
 class ReportFormat(StrEnum):
     md = "md"
     json = "json"
+    docx = "docx"
 
 
 class CheckFormat(StrEnum):
@@ -356,9 +357,36 @@ def _check_output(data: Path, output: Path | None) -> None:
             check_output_path(data, output)
 
 
+def _format(
+    data: Path,
+    given: str | None,
+    output: Path | None,
+    template: Path | None,
+    allowed: tuple[str, ...] = ("md", "json", "docx"),
+) -> str:
+    """The format to write, from --format, --output's extension and the template (see
+    `thidua.documents.chosen_format`); a disagreement is a message and exit code 1."""
+    from thidua.documents import chosen_format
+
+    with _refusals(data, _("write")):
+        return chosen_format(given, output, template, allowed)
+
+
+TemplateOption = Annotated[
+    Path | None,
+    typer.Option(
+        help=_(
+            "Your own template, rendered in a sandbox: Jinja text (.md.j2) or a Word document"
+            " (.docx) with Jinja tags."
+        ),
+        show_default=False,
+    ),
+]
+
+
 @app.command(
     help=_(
-        "Write the year-end report (báo cáo tổng kết) of YEAR in Markdown, from the records.\n\nThe records must pass 'thidua check' first.\n\nExample: thidua summarize 2023 --output bao-cao-2023.md"
+        "Write the year-end report (báo cáo tổng kết) of YEAR, from the records: Markdown, JSON, or a Word document in the layout of Decree 30/2020 (--output FILE.docx).\n\nThe format follows the --output file's extension (.md, .json, .docx). The records must pass 'thidua check' first.\n\nExample: thidua summarize 2023 --output bao-cao-2023.docx"
     )
 )
 def summarize(
@@ -374,19 +402,34 @@ def summarize(
     data: DataOption = Path("data"),
     lang: Annotated[Lang, typer.Option(help=_("Language of the report: vi or en."))] = Lang.vi,
     format: Annotated[
-        ReportFormat,
-        typer.Option("--format", "-f", help=_("md (the report) or json (its figures).")),
-    ] = ReportFormat.md,
-    template: Annotated[
-        Path | None,
-        typer.Option(help=_("Your own Jinja template, rendered in a sandbox."), show_default=False),
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=_(
+                "md (the report), json (its figures) or docx (a Word document); default: the"
+                " --output file's extension, else md."
+            ),
+            show_default=False,
+        ),
     ] = None,
+    template: TemplateOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help=_("Write to this file instead of the screen."),
+            help=_("Write to this file (.md, .json or .docx) instead of the screen."),
+            show_default=False,
+        ),
+    ] = None,
+    number: Annotated[
+        str | None,
+        typer.Option(
+            help=_(
+                "The Word document's number (số), e.g. 15; default: conference.yaml's report:"
+                " number, else a dotted place to fill in."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -399,7 +442,7 @@ def summarize(
 ) -> None:
     from thidua import report
 
-    if explain and (format is not ReportFormat.md or template is not None):
+    if explain and (format not in (None, ReportFormat.md) or template is not None):
         raise typer.BadParameter(
             _("--explain shows the arithmetic; leave out --format and --template")
         )
@@ -410,18 +453,45 @@ def summarize(
                 output=output
             )
         )
+    chosen = _format(data, format.value if format else None, output, template)
+    if number is not None and chosen != "docx":
+        raise typer.BadParameter(_("--number numbers a Word document; write it to a .docx file"))
+    if explain and chosen != "md":
+        raise typer.BadParameter(
+            _("--explain shows the arithmetic as text; write it to a .md file")
+        )
     with _refusals(data, _("summarize")):
         summary = report.build(report.report_records(data, year), year)
+        content: str | bytes
         if explain:
-            text = report.explain(summary, root=data)
-        elif format is ReportFormat.json:
-            text = report.as_json_text(summary)
+            content = report.explain(summary, root=data)
+        elif chosen == "json":
+            content = report.as_json_text(summary)
+        elif chosen == "docx":
+            content = _word_report(summary, lang.value, template, number)
         else:
-            text = report.render(summary, lang.value, template)
+            content = report.render(summary, lang.value, template)
     if output is None:
-        sys.stdout.write(text)
+        assert isinstance(content, str)
+        sys.stdout.write(content)
     else:
-        _output(data, output, text)
+        _output(data, output, content)
+
+
+def _word_report(summary: Any, lang: str, template: Path | None, number: str | None) -> bytes:
+    """The report as a Word document, from the shipped template or the user's."""
+    from thidua import word
+    from thidua.findings import Refused
+
+    if template is None and lang != "vi":
+        raise Refused(
+            _(
+                "thidua's Word report is in Vietnamese, in the layout of Decree 30/2020; for"
+                " another language give your own Word template with --template"
+            )
+        )
+    context = word.report_context(summary, lang, number)
+    return word.render_docx(template, word.REPORT_TEMPLATE, lang, context)
 
 
 def _complete_tables(incomplete: str) -> list[str]:
@@ -638,7 +708,7 @@ def sign_pledge(
 
 @app.command(
     help=_(
-        "Show who has signed the YEAR pledge and who has not; 'new YEAR' starts a pledge.\n\n'pledge new YEAR' copies the bases, movements and criteria of the latest earlier pledge.\n--output writes the pledge document (Markdown, with the national header and a signature table).\n\nExample: thidua pledge 2024 --output giao-uoc-2024.md"
+        "Show who has signed the YEAR pledge and who has not; 'new YEAR' starts a pledge.\n\n'pledge new YEAR' copies the bases, movements and criteria of the latest earlier pledge.\n--output writes the pledge document, with the national header and a signature table:\nMarkdown (.md) or a Word document (.docx), as the file's extension says.\n\nExample: thidua pledge 2024 --output giao-uoc-2024.docx"
     )
 )
 def pledge(
@@ -660,10 +730,11 @@ def pledge(
         typer.Option(
             "--output",
             "-o",
-            help=_("Write the pledge document (Markdown) to this file."),
+            help=_("Write the pledge document to this file: .md (Markdown) or .docx (Word)."),
             show_default=False,
         ),
     ] = None,
+    template: TemplateOption = None,
     when: DateOption = None,
     place: Annotated[
         str | None, typer.Option(help=_("Where it is signed (with 'new')."), show_default=False)
@@ -674,28 +745,43 @@ def pledge(
     if what == "new" and new_year is not None:
         _new_pledge(_year(new_year), data, _date(when), place, dry_run)
     elif what.isascii() and what.isdigit() and new_year is None:
-        _show_pledge(_year(int(what)), data, output)
+        _show_pledge(_year(int(what)), data, output, template)
     else:
         raise typer.BadParameter(
             _("give a year (thidua pledge 2024) or 'new' and a year (thidua pledge new 2025)")
         )
 
 
-def _show_pledge(year: int, data: Path, output: Path | None) -> None:
+def _show_pledge(year: int, data: Path, output: Path | None, template: Path | None) -> None:
     """`thidua pledge YEAR`: who has signed, and the document with --output."""
     from thidua.output import table
     from thidua.pledges import state
 
     _check_output(data, output)
+    if template is not None and output is None:
+        raise typer.BadParameter(_("--template makes the document: give --output too"))
+    if output is not None and template is not None and output.resolve() == template.resolve():
+        raise _fail(
+            _("--output {output} is your template; write the document to another file").format(
+                output=output
+            )
+        )
+    chosen = _format(data, None, output, template, ("md", "docx")) if output else None
     with _refusals(data, _("show the pledge")):
         records = _valid(data)
         current = state(records, year)
+        if output is not None:
+            from thidua.pledge_document import render_pledge, render_pledge_docx
+
+            content: str | bytes = (
+                render_pledge_docx(records, current, template)
+                if chosen == "docx"
+                else render_pledge(records, current, template)
+            )
     print(current.headline())
     table(["", _("member"), _("name"), _("date"), _("signer")], current.rows(), sys.stdout)
     if output is not None:
-        from thidua.pledge_document import render_pledge
-
-        _output(data, output, render_pledge(records, current))
+        _output(data, output, content)
 
 
 def _new_pledge(year: int, data: Path, when: date | None, place: str | None, dry_run: bool) -> None:

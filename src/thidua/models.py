@@ -491,6 +491,32 @@ class Leadership(Record):
     note: Text | None = None
 
 
+class ReportSignature(Record):
+    """Who signs the year's report, as the signature block writes it (Decree 30/2020)."""
+
+    authority: Text | None = Field(
+        None, description="The line above the position, when one signs on behalf: TM. …, KT. …"
+    )
+    position: Text | None = Field(None, description="e.g. CỤM TRƯỞNG (default: the group's chair)")
+    title: Text | None = Field(None, description="e.g. PHÓ CHỦ TỊCH UBND TỈNH THÁI BÌNH")
+    name: Text | None = Field(None, description="The signer's full name")
+
+
+class ReportDocument(Record):
+    """What the year's report as an administrative document needs beyond its figures: its
+    number, its issuing body, its recipients (nơi nhận) and its signer. Each is optional: a
+    document without it shows the dotted place an office fills in by hand."""
+
+    number: Text | None = Field(None, description="The number (số), e.g. 15")
+    symbol: Text | None = Field(None, description="The symbol (ký hiệu), e.g. BC-CTĐ")
+    parent: Text | None = Field(None, description="The body above the issuer (cơ quan chủ quản)")
+    issuer: Text | None = Field(
+        None, description="The issuing body (cơ quan ban hành); default: the cluster's name"
+    )
+    recipients: list[Text] = Field([], description="Nơi nhận, one per line")
+    signature: ReportSignature | None = None
+
+
 class Conference(Record):
     """YEAR/conference.yaml: the conference that summed up the year (hội nghị tổng kết)."""
 
@@ -504,6 +530,9 @@ class Conference(Record):
     )
     notes: list[Text] = []
     sources: list[Text] = []
+    report: ReportDocument | None = Field(
+        None, description="The report as a document: number, issuer, recipients, signer"
+    )
 
 
 class Criterion(Record):
