@@ -817,3 +817,55 @@ def test_what_export_writes_imports_back_to_the_same_report(tmp_path):
     assert result.exit_code == 0, result.output
     assert findings_of(root) == []
     assert runner.invoke(app, ["summarize", "2023", "--data", str(root)]).stdout == before
+
+
+def test_the_documented_example_sheets_import(tmp_path):
+    """The sheets docs/importing.md offers to try (tools/example_sheets.py) all import."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "example_sheets", ROOT / "tools" / "example_sheets.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    table, across, semicolons, awards = module.write(tmp_path / "sheets")
+    texts = []
+    for sheet in (table, across, semicolons):
+        root = tmp_path / sheet.name
+        shutil.copytree(BLOC, root)
+        (root / "2025" / "indicators.csv").unlink()
+        result = run("indicators", "2025", str(sheet), "--data", str(root))
+        assert result.exit_code == 0, result.output
+        assert findings_of(root) == []
+        texts.append(imported(root))
+    assert texts[0] == texts[1] == texts[2]
+    root = tmp_path / "so-lieu-2025.xlsx"
+    decision = [
+        "--decision",
+        "45/QĐ-UBND",
+        "--date",
+        "12/3/2025",
+        "--award",
+        "bang-khen-chu-tich-ubnd-tinh",
+    ]
+    result = runner.invoke(
+        app, ["import", "awards", "2025", str(awards), "--data", str(root), *decision]
+    )
+    assert result.exit_code == 0, result.output
+    assert "4 rows added" in result.output
+
+
+def test_a_shortened_header_names_one_indicator_or_is_refused(tmp_path):
+    root = tmp_path / "dbsh"
+    shutil.copytree(ROOT / "data", root)
+    rows = [["Tỉnh", "Thu ngân sách nhà nước", "Số xã đạt chuẩn"], ["Thái Bình", 22000, 120]]
+    result = run(
+        "indicators", "2023", str(workbook(tmp_path / "a.xlsx", rows)), "--data", str(root)
+    )
+    assert result.exit_code == 1
+    assert (
+        "'Số liệu 2025'!C1: the header 'Số xã đạt chuẩn' cannot be placed: it could be ntm_advanced_communes, ntm_model_communes"
+        in result.output
+    )
+    assert "B1" not in result.output  # 'Thu ngân sách nhà nước' is budget_revenue, the only one

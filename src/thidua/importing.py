@@ -269,7 +269,7 @@ class Columns:
             return Target(IGNORE, None, None, computed=True)
         rest, plan, status = _strip_words(key)
         status = status or star
-        found = self.by_key.get(key) or self.by_key.get(rest) or []
+        found = self.by_key.get(key) or self.by_key.get(rest) or self._shortened(rest)
         if len(found) > 1:
             return _("it could be {ids}; say which with --map").format(
                 ids=", ".join(i.id for i in found)
@@ -285,6 +285,18 @@ class Columns:
                 ).format(id=ind.id)
             return Target(f"{ind.id}.plan", None, ind)
         return Target(ind.id, status, ind)
+
+    def _shortened(self, key: str) -> list[Indicator]:
+        """The indicators whose name starts with a header of two words or more: sheets shorten
+        'Kim ngạch xuất khẩu của các dự án được hỗ trợ' to 'Kim ngạch xuất khẩu'. Two of them
+        starting so is a header that cannot be placed."""
+        if key.count("-") < 1:
+            return []
+        found: list[Indicator] = []
+        for name, indicators in self.by_key.items():
+            if name.startswith(key + "-"):
+                found += [ind for ind in indicators if ind not in found]
+        return found
 
     def _indicator(self, key: str) -> Indicator | None:
         """The one indicator a folded header names, or None."""
