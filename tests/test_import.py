@@ -869,3 +869,7 @@ def test_a_shortened_header_names_one_indicator_or_is_refused(tmp_path):
         in result.output
     )
     assert "B1" not in result.output  # 'Thu ngân sách nhà nước' is budget_revenue, the only one
+
+
+def test_a_folder_given_as_the_sheet(bloc, tmp_path):
+    assert "is a folder; give the sheet's file" in refused(bloc, tmp_path)

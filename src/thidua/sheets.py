@@ -113,6 +113,8 @@ def read_sheet(
 ) -> Sheet:
     """The sheet of an .xlsx workbook or a CSV file, or `SheetRefused` saying why not."""
     try:
+        if path.is_dir():
+            raise SheetRefused(_("{path} is a folder; give the sheet's file").format(path=path))
         if not path.is_file():
             raise SheetRefused(_("{path}: no such file").format(path=path))
         size = path.stat().st_size
