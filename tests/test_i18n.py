@@ -184,6 +184,10 @@ def test_check_speaks_vietnamese_with_the_same_codes_and_positions(
         ["pledge"],
         ["schema"],
         ["export"],
+        ["init"],
+        ["import"],
+        ["import", "indicators"],
+        ["import", "awards"],
     ],
 )
 def test_help_is_vietnamese_under_lang_vi(command):

@@ -874,6 +874,12 @@ import_app = typer.Typer(
 )
 app.add_typer(import_app)
 
+
+@import_app.callback()
+def _import_root(lang: LangOption = None) -> None:
+    """The group's options (its language is chosen before it is built)."""
+
+
 SheetOption = Annotated[
     str | None,
     typer.Option(
