@@ -213,14 +213,14 @@ def schema(
     data: DataOption = Path("data"),
     lang: LangOption = None,
 ) -> None:
-    from thidua.schema import cluster_of, write_schemas
+    from thidua.schema import cluster_of, scoring_of, write_schemas
     from thidua.writes import check_schema_folder
 
     folder = output or data / "schemas"
     with _refusals(data, _("write the schemas")):
         check_schema_folder(data, folder)
         cluster = cluster_of(data)
-        for path in write_schemas(folder, cluster):
+        for path in write_schemas(folder, cluster, scoring_of(data)):
             print(path, file=sys.stderr)
     if cluster is None:
         print(
