@@ -425,6 +425,50 @@ def summarize(
 
 @app.command(
     help=_(
+        "Rank the members on the year-end scores of YEAR (chấm điểm, xếp hạng): the total on each\nsheet (self, reviewed, adopted), the difference between self and reviewed, the rank; ties\nare listed as ties. Each member is ranked on its last sheet.\n\nExample: thidua score 2024 --format json"
+    )
+)
+def score(
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The emulation year, e.g. 2024."),
+            callback=_year,
+            autocompletion=_complete_years,
+            metavar="YEAR",
+        ),
+    ],
+    data: DataOption = Path("data"),
+    format: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help=_("md (the ranking table) or json.")),
+    ] = ReportFormat.md,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help=_("Show each member's points, sheet by sheet, and the arithmetic.")
+        ),
+    ] = False,
+    lang: Annotated[Lang, typer.Option(help=_("Language of the table: vi or en."))] = Lang.vi,
+) -> None:
+    from thidua import review
+
+    if explain and format is not ReportFormat.md:
+        raise typer.BadParameter(_("--explain shows the arithmetic; leave out --format"))
+    with _refusals(data, _("rank the members")):
+        records = review.review_records(data, year)
+        ranking = review.year_ranking(records, year)
+        if explain:
+            text = review.explain(ranking, root=data)
+        elif format is ReportFormat.json:
+            text = review.ranking_json_text(ranking)
+        else:
+            text = review.render_ranking(records, ranking, lang.value)
+    sys.stdout.write(text)
+
+
+@app.command(
+    help=_(
         'Propose YEAR\'s chair (cụm trưởng) and deputy (cụm phó) by the cluster\'s custom, and record them.\n\nWithout --yes it only shows the proposal and why. --chair/--deputy record the conference\'s own\nchoice instead. A year that already has leadership is refused unless --replace.\n\nExample: thidua rotate 2025 --yes --date 2025-03-12 --place "Nam Định" --ref "Biên bản hội nghị"'
     )
 )
