@@ -377,3 +377,52 @@ def test_a_ledger_row_claiming_a_proposal_without_proposals_csv(repo):
         }
     )
     assert codes_of(root) == [("proposal-ledger", "2023/awards.csv", 2)]
+
+
+# --- the proposal documents ------------------------------------------------------------------
+
+
+def test_propose_writes_the_proposal_and_the_minutes(tmp_path):
+    out = tmp_path / "de-nghi-2024.md"
+    result = CliRunner().invoke(
+        app, ["propose", "2024", "--data", str(EXAMPLE), "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    proposal, minutes = text.split("\n---\n")
+    assert "# TỜ TRÌNH" in proposal
+    assert "**Về việc đề nghị khen thưởng năm 2024 (cấp tỉnh)**" in proposal
+    assert "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023" in proposal
+    assert "cho 2 tập thể (có danh sách kèm theo)" in proposal
+    rows = [
+        line
+        for line in proposal.splitlines()
+        if line.startswith("| 1 |") or line.startswith("| 2 |")
+    ]
+    assert [r.split(" | ")[1] for r in rows] == [
+        "Sở Công Thương (tập thể)",
+        "Sở Tài chính (tập thể)",
+    ]
+    assert "Sở Kế hoạch và Đầu tư" not in proposal  # cut by the council
+    assert "# BIÊN BẢN KIỂM PHIẾU" in minutes
+    assert "- Số phiếu hợp lệ: 6 phiếu;" in minutes
+    assert "Tỷ lệ phiếu cần đạt: từ 70% tổng số thành viên (6) trở lên." in minutes
+    assert "| Sở Kế hoạch và Đầu tư | 5 | 83,33% | 1 | 16,67% | 0 | 0,00% | Đạt |" in minutes
+    assert "| Sở Giao thông vận tải | 3 | 50,00% | 2 | 33,33% | 1 | 16,67% | Không đạt |" in minutes
+
+
+def test_propose_takes_a_users_template(tmp_path):
+    template = tmp_path / "mine.md.j2"
+    template.write_text(
+        "{% for a in d.authorities %}{{ a.level }}: {{ a.proposals|length }}\n{% endfor %}"
+        "{{ d.ballot.questions[0].nominees[0].name }}\n",
+        encoding="utf-8",
+    )
+    text = run("propose", "2024", "--data", str(EXAMPLE), "--template", str(template))
+    assert text == "tỉnh: 2\nSở Công Thương\n"
+
+
+def test_propose_refuses_a_year_with_nothing_to_propose():
+    result = CliRunner().invoke(app, ["propose", "2023", "--data", str(ROOT / "data")])
+    assert result.exit_code == 1
+    assert "nothing to propose" in result.output

@@ -469,6 +469,54 @@ def score(
 
 @app.command(
     help=_(
+        "Write the award proposals of YEAR (tờ trình đề nghị khen thưởng, one per awarding authority,\nin the shape of Decree 98/2023/NĐ-CP, Appendix I, Form 01) and the vote-count minutes\n(biên bản kiểm phiếu), in Markdown, from the records.\n\nExample: thidua propose 2024 --output de-nghi-2024.md"
+    )
+)
+def propose(
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The emulation year, e.g. 2024."),
+            callback=_year,
+            autocompletion=_complete_years,
+            metavar="YEAR",
+        ),
+    ],
+    data: DataOption = Path("data"),
+    template: Annotated[
+        Path | None,
+        typer.Option(help=_("Your own Jinja template, rendered in a sandbox."), show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=_("Write to this file instead of the screen."),
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    from thidua import review
+
+    _check_output(data, output)
+    if output is not None and template is not None and output.resolve() == template.resolve():
+        raise _fail(
+            _("--output {output} is your template; write the report to another file").format(
+                output=output
+            )
+        )
+    with _refusals(data, _("write the proposals")):
+        text = review.render_proposals(review.review_records(data, year), year, template)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _output(data, output, text)
+
+
+@app.command(
+    help=_(
         'Propose YEAR\'s chair (cụm trưởng) and deputy (cụm phó) by the cluster\'s custom, and record them.\n\nWithout --yes it only shows the proposal and why. --chair/--deputy record the conference\'s own\nchoice instead. A year that already has leadership is refused unless --replace.\n\nExample: thidua rotate 2025 --yes --date 2025-03-12 --place "Nam Định" --ref "Biên bản hội nghị"'
     )
 )
