@@ -407,8 +407,8 @@ def test_propose_writes_the_proposal_and_the_minutes(tmp_path):
     assert "# BIÊN BẢN KIỂM PHIẾU" in minutes
     assert "- Số phiếu hợp lệ: 6 phiếu;" in minutes
     assert "Tỷ lệ phiếu cần đạt: từ 70% tổng số thành viên (6) trở lên." in minutes
-    assert "| Sở Kế hoạch và Đầu tư | 5 | 83,33% | 1 | 16,67% | 0 | 0,00% | Đạt |" in minutes
-    assert "| Sở Giao thông vận tải | 3 | 50,00% | 2 | 33,33% | 1 | 16,67% | Không đạt |" in minutes
+    assert "| Sở Kế hoạch và Đầu tư | 5 | 83,33% | 1 | 16,67% | 0 | 0% | Đạt |" in minutes
+    assert "| Sở Giao thông vận tải | 3 | 50% | 2 | 33,33% | 1 | 16,67% | Không đạt |" in minutes
 
 
 def test_propose_takes_a_users_template(tmp_path):
@@ -426,3 +426,20 @@ def test_propose_refuses_a_year_with_nothing_to_propose():
     result = CliRunner().invoke(app, ["propose", "2023", "--data", str(ROOT / "data")])
     assert result.exit_code == 1
     assert "nothing to propose" in result.output
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def test_summarize_gives_the_ranking_and_the_ballot_where_the_year_has_them():
+    vi = run("summarize", "2024", "--data", str(EXAMPLE))
+    assert "## III. Chấm điểm, xếp hạng và bình xét thi đua" in vi
+    assert "| 4 (đồng hạng) | Sở Nông nghiệp và Phát triển nông thôn | 90 |" in vi
+    assert "không đạt: Sở Giao thông vận tải." in vi
+    data = json.loads(run("summarize", "2024", "--data", str(EXAMPLE), "--format", "json"))
+    assert data["ranking"]["ranking"][0]["member"] == "so-cong-thuong"
+    assert data["ballot"]["questions"][0]["nominees"][0]["for"] == 6
+    # a year without them says nothing of them, in the report or its data
+    other = json.loads(run("summarize", "2025", "--data", str(EXAMPLE), "--format", "json"))
+    assert "ranking" not in other and "ballot" not in other
+    assert "Chấm điểm" not in run("summarize", "2025", "--data", str(EXAMPLE))

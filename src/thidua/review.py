@@ -239,12 +239,10 @@ def _question_data(
     }
 
 
-def _ballot_data(records: Records, year: int) -> dict[str, Any] | None:
-    found = records.years[year].ballot
-    if found is None:
-        return None
-    ballot = found.model
-    cluster = records.cluster
+def ballot_data(cluster: Cluster, ballot: Ballot) -> dict[str, Any]:
+    """The vote-count minutes as a template reads them: the counts, and for each question its
+    threshold (with the number it is a share of, `base`) and each nominee's votes and shares."""
+    year = ballot.year
     names = {m.id: m.name_in(year) for m in cluster.members}
     members = len(cluster.active(year))
     return {
@@ -332,7 +330,8 @@ def proposal_data(records: Records, year: int) -> FrozenDict:
     cluster = records.cluster
     current = records.years[year]
     authorities = _proposals(records, year)
-    ballot = _ballot_data(records, year)
+    found_ballot = current.ballot
+    ballot = ballot_data(cluster, found_ballot.model) if found_ballot is not None else None
     if not authorities and ballot is None:
         raise ReviewError(
             _("{year}/ has no proposals.csv and no ballot.yaml: nothing to propose").format(

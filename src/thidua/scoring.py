@@ -214,7 +214,9 @@ def passes(votes: int, base: int, threshold: Threshold) -> bool:
 
 
 def share(votes: int, base: int) -> Decimal | None:
-    """The votes as a percentage of the base, to two decimals, as minutes write it."""
+    """The votes as a percentage of the base, to at most two decimals, as minutes write it
+    (100, 83.33, 16.7)."""
     if base <= 0:
         return None
-    return round_to(Decimal(votes) * HUNDRED / Decimal(base), 2)
+    value = round_to(Decimal(votes) * HUNDRED / Decimal(base), 2)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
