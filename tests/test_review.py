@@ -391,7 +391,10 @@ def test_propose_writes_the_proposal_and_the_minutes(tmp_path):
     text = out.read_text(encoding="utf-8")
     proposal, minutes = text.split("\n---\n")
     assert "# TỜ TRÌNH" in proposal
-    assert "**Về việc đề nghị khen thưởng năm 2024 (cấp tỉnh)**" in proposal
+    assert (
+        "**V/v đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh, Bằng khen của Chủ tịch Ủy ban"
+        " nhân dân tỉnh năm 2024**" in proposal
+    )
     assert "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023" in proposal
     assert "cho 2 tập thể (có danh sách kèm theo)" in proposal
     rows = [
@@ -443,3 +446,26 @@ def test_summarize_gives_the_ranking_and_the_ballot_where_the_year_has_them():
     other = json.loads(run("summarize", "2025", "--data", str(EXAMPLE), "--format", "json"))
     assert "ranking" not in other and "ballot" not in other
     assert "Chấm điểm" not in run("summarize", "2025", "--data", str(EXAMPLE))
+
+
+def test_one_proposal_document_per_awarding_authority(repo, tmp_path):
+    root = repo(
+        {
+            "2023/proposals.csv": (
+                "id,award,member,recipient_kind,count,status\n"
+                "dn-1,co-thi-dua-chinh-phu,an-giang,collective,1,proposed\n"
+                "dn-2,bang-khen,ca-mau,individual,3,proposed\n"
+                "dn-3,bang-khen,bac-lieu,collective,1,kept\n"
+            ),
+        }
+    )
+    assert findings_of(root) == []
+    out = tmp_path / "de-nghi.md"
+    result = CliRunner().invoke(app, ["propose", "2023", "--data", str(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    first, second = out.read_text(encoding="utf-8").split("\n---\n")
+    assert "V/v đề nghị tặng Cờ thi đua của Chính phủ năm 2023" in first
+    assert "cho 1 tập thể (có danh sách kèm theo)" in first
+    assert "V/v đề nghị tặng Bằng khen năm 2023" in second
+    assert "cho 1 tập thể và 3 cá nhân (có danh sách kèm theo)" in second
+    assert "BIÊN BẢN KIỂM PHIẾU" not in second  # no ballot.yaml that year
