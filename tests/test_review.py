@@ -469,3 +469,31 @@ def test_one_proposal_document_per_awarding_authority(repo, tmp_path):
     assert "V/v đề nghị tặng Bằng khen năm 2023" in second
     assert "cho 1 tập thể và 3 cá nhân (có danh sách kèm theo)" in second
     assert "BIÊN BẢN KIỂM PHIẾU" not in second  # no ballot.yaml that year
+
+
+@pytest.mark.parametrize(
+    ("proposal", "ledger", "message"),
+    [
+        (
+            "dn-1,bang-khen,an-giang,collective,cut",
+            "an-giang,bang-khen,1,collective,dn-1",
+            "the proposal 'dn-1' was cut, yet this row records it",
+        ),
+        (
+            "dn-1,bang-khen,an-giang,collective,decided",
+            "ca-mau,bang-khen,1,collective,dn-1",
+            "this row records 'bang-khen' for 'ca-mau', but the proposal 'dn-1' is 'bang-khen'"
+            " for 'an-giang'",
+        ),
+    ],
+)
+def test_a_ledger_row_that_does_not_match_its_proposal(repo, proposal, ledger, message):
+    root = repo(
+        {
+            "2023/proposals.csv": f"id,award,member,recipient_kind,status\n{proposal}\n",
+            "2023/awards.csv": f"member,award,count,recipient_kind,proposal\n{ledger}\n",
+        }
+    )
+    found = [f for f in findings_of(root) if f.code == "proposal-ledger"]
+    assert [(f.position.path, f.position.line) for f in found] == [("2023/awards.csv", 2)]
+    assert message in found[0].message

@@ -1125,7 +1125,7 @@ PROPOSAL_LEDGER = code(
     doc=N_(
         "A proposal is `decided` but no row of the year's `awards.csv` records it (its"
         " `proposal` column names the proposal's id); or a ledger row names a proposal that"
-        " `proposals.csv` does not have."
+        " `proposals.csv` does not have, one that was cut, or one of another award or member."
     ),
     fix=N_(
         "Add the award's row to `awards.csv` with the proposal's id in the column `proposal`,"
@@ -1138,6 +1138,13 @@ PROPOSAL_LEDGER = code(
     ),
 )
 PROPOSAL_UNKNOWN = PROPOSAL_LEDGER.variant("the proposal '{id}' is not in {file}{hint}")
+PROPOSAL_CUT_RECORDED = PROPOSAL_LEDGER.variant(
+    "the proposal '{id}' was cut, yet this row records it; correct the proposal's status or the id"
+)
+PROPOSAL_MISMATCH = PROPOSAL_LEDGER.variant(
+    "this row records '{award}' for '{member}', but the proposal '{id}' is '{proposed}' for"
+    " '{recipient}'"
+)
 
 
 def markdown(examples: dict[str, str]) -> str:

@@ -46,7 +46,9 @@ from thidua.catalogue import (
     PLAN_INCOMPLETE,
     PLAN_ZERO,
     PLEDGE_UNSIGNED,
+    PROPOSAL_CUT_RECORDED,
     PROPOSAL_LEDGER,
+    PROPOSAL_MISMATCH,
     PROPOSAL_OVER_QUOTA,
     PROPOSAL_UNKNOWN,
     SCHEME_GROUP_TOTAL,
@@ -901,15 +903,19 @@ def _ledger_links(context: Context, year: YearRecords, ids: dict[str, int]) -> I
     """proposal-ledger, both ways, when the year's ledger was read to its end."""
     if not year.ledger_read:
         return
-    claims: dict[str, Position] | None = year.ledger.get(ProposalClaims.name)
+    claims: dict[str, Claim] | None = year.ledger.get(ProposalClaims.name)
     if claims is None:
         if year.awards_file is not None:
             return  # the ledger could not be read to its end: its finding says why
         claims = {}
     sheet = year.proposals
+    proposed: dict[str, Row] = {}
     if sheet is not None:
         for row in sheet.rows:
             proposal_id = row.values.get("id")
+            if proposal_id is None:
+                continue
+            proposed.setdefault(proposal_id, row)
             if row.values.get("status") == "decided" and proposal_id not in claims:
                 yield PROPOSAL_LEDGER.at(
                     sheet.table.position(row, "status"),
@@ -918,14 +924,32 @@ def _ledger_links(context: Context, year: YearRecords, ids: dict[str, int]) -> I
                 )
     elif (context.records.root / str(year.year) / "proposals.csv").exists():
         return  # proposals.csv could not be read: its finding says why
-    for proposal_id, pos in claims.items():
-        if proposal_id not in ids:
+    for proposal_id, (pos, award, member) in claims.items():
+        found = proposed.get(proposal_id)
+        if found is None:
             yield PROPOSAL_UNKNOWN.at(
                 pos,
                 id=proposal_id,
                 file=f"{year.year}/proposals.csv",
                 hint=did_you_mean(proposal_id, ids),
             )
+            continue
+        v = found.values
+        if v.get("status") == "cut":
+            yield PROPOSAL_CUT_RECORDED.at(pos, id=proposal_id)
+        elif award != v.get("award") or (v.get("member") is not None and member != v.get("member")):
+            yield PROPOSAL_MISMATCH.at(
+                pos,
+                award=award or "",
+                member=member or "",
+                id=proposal_id,
+                proposed=v.get("award") or "",
+                recipient=v.get("member") or "",
+            )
+
+
+# a ledger row's claim on a proposal: where it is, and the award and member it records
+Claim = tuple[Position, str | None, str | None]
 
 
 class ProposalClaims:
@@ -941,15 +965,18 @@ class ProposalClaims:
 @dataclass(slots=True)
 class _ClaimsPass:
     table: Table
-    claims: dict[str, Position]
+    claims: dict[str, Claim]
 
     def feed(self, batch: Batch) -> Iterable[Finding]:
         column = batch.values.get("proposal")
         if column is not None and any(column):
+            awards, members = batch.values["award"], batch.values.get("member")
             for k, proposal_id in enumerate(column):
                 if proposal_id is not None and proposal_id not in self.claims:
-                    self.claims[proposal_id] = self.table.position(batch.row(k), "proposal")
+                    pos = self.table.position(batch.row(k), "proposal")
+                    member = members[k] if members is not None else None
+                    self.claims[proposal_id] = (pos, awards[k], member)
         return ()
 
-    def finish(self) -> dict[str, Position]:
+    def finish(self) -> dict[str, Claim]:
         return self.claims
