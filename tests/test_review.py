@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, codes_of, findings_of
+from conftest import ROOT, codes_of, findings_of, golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -497,3 +497,20 @@ def test_a_ledger_row_that_does_not_match_its_proposal(repo, proposal, ledger, m
     found = [f for f in findings_of(root) if f.code == "proposal-ledger"]
     assert [(f.position.path, f.position.line) for f in found] == [("2023/awards.csv", 2)]
     assert message in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("score-khoi-kinh-te-2024.vi.md", ["score", "2024"]),
+        ("score-khoi-kinh-te-2024.en.md", ["score", "2024", "--lang", "en"]),
+        ("score-khoi-kinh-te-2024.json", ["score", "2024", "--format", "json"]),
+        ("score-khoi-kinh-te-2024.explain.txt", ["score", "2024", "--explain"]),
+        ("propose-khoi-kinh-te-2024.md", ["propose", "2024"]),
+    ],
+)
+def test_golden_review_documents(monkeypatch, name, args):
+    """The review's documents of the example bloc, as committed (run from the repository, so
+    that the paths of --explain read as a user sees them)."""
+    monkeypatch.chdir(ROOT)
+    golden(name, run(*args, "--data", "examples/khoi-kinh-te"))

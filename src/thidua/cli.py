@@ -456,7 +456,7 @@ def score(
     if explain and format is not ReportFormat.md:
         raise typer.BadParameter(_("--explain shows the arithmetic; leave out --format"))
     with _refusals(data, _("rank the members")):
-        records = review.review_records(data, year)
+        records = review.review_records(data, year, ledger=False)
         ranking = review.year_ranking(records, year)
         if explain:
             text = review.explain(ranking, root=data)

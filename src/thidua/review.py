@@ -24,12 +24,13 @@ class ReviewError(Refused):
     """The review's output cannot be made; the message says why."""
 
 
-def review_records(root: Path, year: int) -> Records:
-    """The records of `year` with its ledger (so that proposals and ledger are checked
-    together), checked; raises `thidua.inspection.InvalidRecords` when they have errors."""
+def review_records(root: Path, year: int, *, ledger: bool = True) -> Records:
+    """The records of `year`, checked; raises `thidua.inspection.InvalidRecords` when they have
+    errors. With `ledger`, its award ledger is read too, so that proposals and ledger are checked
+    together (the ranking needs no ledger, which may hold a million rows)."""
     from thidua.inspection import valid_records
 
-    return valid_records(root, years={year}, ledgers={year})
+    return valid_records(root, years={year}, ledgers={year} if ledger else set())
 
 
 def _year(records: Records, year: int) -> None:
