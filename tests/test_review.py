@@ -514,3 +514,26 @@ def test_golden_review_documents(monkeypatch, name, args):
     that the paths of --explain read as a user sees them)."""
     monkeypatch.chdir(ROOT)
     golden(name, run(*args, "--data", "examples/khoi-kinh-te"))
+
+
+def test_two_schemes_for_one_year(repo):
+    second = SCORING.replace("id: quy-che-2023", "id: quy-che-moi").replace("schemes:\n", "")
+    root = repo(
+        {
+            "scoring.yaml": SCORING + second,
+            "2023/scores-self.csv": "member,c1,c2\nan-giang,50,30\n",
+        }
+    )
+    found = findings_of(root)
+    assert [(f.code, f.position.path) for f in found] == [("scheme-years", "2023/scores-self.csv")]
+    assert (
+        "the schemes quy-che-2023, quy-che-moi of scoring.yaml all apply to 2023"
+        in found[0].message
+    )
+
+
+def test_a_pledge_criterion_refers_to_the_schemes_items(repo):
+    pledge = "year: 2027\ncriteria:\n  - content: Kinh tế\n    points: 60\n    item: c1\n"
+    assert findings_of(repo({"scoring.yaml": SCORING, "2027/pledge.yaml": pledge})) == []
+    root = repo({"2027/pledge.yaml": pledge.replace("item: c1", "item: g1")})
+    assert findings_of(root) == []  # a group is an item a pledge may name
