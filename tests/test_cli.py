@@ -156,3 +156,19 @@ def test_excerpts_can_be_left_out(data_copy):
     plain = run("check", str(data_copy), "--no-excerpt").output
     assert plain.splitlines()[0].endswith("[leadership-same]")
     assert plain.splitlines()[1] == "1 error, 0 warnings in 9 files"
+
+
+HEAVY = ("openpyxl", "docx", "docxtpl", "matplotlib", "numpy", "lxml")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["check", str(DATA)], ["import", "--help"]])
+def test_help_and_check_load_no_office_library(argv):
+    """The office libraries are imported by the commands that read or write office files only."""
+    code = (
+        f"import sys; sys.argv = ['thidua', *{argv!r}]\n"
+        "from thidua.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "[]"

@@ -183,6 +183,7 @@ def test_check_speaks_vietnamese_with_the_same_codes_and_positions(
         ["sign-pledge"],
         ["pledge"],
         ["schema"],
+        ["export"],
     ],
 )
 def test_help_is_vietnamese_under_lang_vi(command):

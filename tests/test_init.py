@@ -79,3 +79,38 @@ def test_without_a_terminal_nothing_is_asked(tmp_path):
     result = init(str(tmp_path / "x"), "--member", "An Giang", stdin="")
     assert result.exit_code == 2
     assert "--name" in result.output
+
+
+def test_members_from_a_workbook_with_a_title_and_numbers(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [
+        ["DANH SÁCH THÀNH VIÊN"],
+        ["STT", "Đơn vị", "Ghi chú"],
+        [1, "An Giang", None],
+        [2, "Cà Mau", "x"],
+    ]:
+        book.active.append(row)
+    book.save(tmp_path / "tv.xlsx")
+    folder = tmp_path / "mt"
+    result = init(str(folder), "--name", NAME, "--members-from", str(tmp_path / "tv.xlsx"))
+    assert result.exit_code == 0, result.output
+    text = (folder / "cluster.yaml").read_text(encoding="utf-8")
+    assert [line for line in text.splitlines() if line.startswith("  - id: ")][:3] == [
+        "  - id: an-giang",
+        "  - id: ca-mau",
+        "  - id: co-thi-dua-chinh-phu",  # the award types that follow the members
+    ]
+    assert findings_of(folder) == []
+
+
+def test_members_from_a_windows_1258_list(tmp_path):
+    # as Excel saves it: 'ì' is 'i' and a combining grave accent (0xCC)
+    (tmp_path / "tv.txt").write_bytes(b"Th\xe1i Bi\xccnh\r\nH\xe0 Nam\r\n")
+    folder = tmp_path / "ds"
+    result = init(str(folder), "--name", NAME, "--members-from", str(tmp_path / "tv.txt"))
+    assert result.exit_code == 0, result.output
+    assert "- id: thai-binh\n    name: Thái Bình" in (folder / "cluster.yaml").read_text(
+        encoding="utf-8"
+    )

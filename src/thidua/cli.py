@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from thidua.writes import Change
 
 from thidua import __version__
-from thidua.i18n import _
+from thidua.i18n import _, ngettext
 
 
 def _typer_in_the_current_language() -> None:
@@ -98,6 +98,7 @@ LangOption = Annotated[
 class ReportFormat(StrEnum):
     md = "md"
     json = "json"
+    docx = "docx"
 
 
 class CheckFormat(StrEnum):
@@ -336,13 +337,14 @@ def _write(changes: list[Change], data: Path, dry_run: bool) -> None:
             print(_("wrote {path}").format(path=change.path), file=sys.stderr)
 
 
-def _output(data: Path, output: Path, text: str) -> None:
-    """Write a report or document to --output, never over a record (see thidua.writes)."""
+def _output(data: Path, output: Path, content: str | bytes) -> None:
+    """Write a report, document or spreadsheet to --output, never over a record (see
+    thidua.writes)."""
     from thidua.output import visible
     from thidua.writes import write_output
 
     with _refusals(data, _("write")):
-        write_output(data, output, text)
+        write_output(data, output, content)
     print(_("wrote {path}").format(path=visible(str(output))), file=sys.stderr)
 
 
@@ -355,9 +357,36 @@ def _check_output(data: Path, output: Path | None) -> None:
             check_output_path(data, output)
 
 
+def _format(
+    data: Path,
+    given: str | None,
+    output: Path | None,
+    template: Path | None,
+    allowed: tuple[str, ...] = ("md", "json", "docx"),
+) -> str:
+    """The format to write, from --format, --output's extension and the template (see
+    `thidua.documents.chosen_format`); a disagreement is a message and exit code 1."""
+    from thidua.documents import chosen_format
+
+    with _refusals(data, _("write")):
+        return chosen_format(given, output, template, allowed)
+
+
+TemplateOption = Annotated[
+    Path | None,
+    typer.Option(
+        help=_(
+            "Your own template, rendered in a sandbox: Jinja text (.md.j2) or a Word document"
+            " (.docx) with Jinja tags."
+        ),
+        show_default=False,
+    ),
+]
+
+
 @app.command(
     help=_(
-        "Write the year-end report (báo cáo tổng kết) of YEAR in Markdown, from the records.\n\nThe records must pass 'thidua check' first.\n\nExample: thidua summarize 2023 --output bao-cao-2023.md"
+        "Write the year-end report (báo cáo tổng kết) of YEAR, from the records: Markdown, JSON, or a Word document in the layout of Decree 30/2020 (--output FILE.docx).\n\nThe format follows the --output file's extension (.md, .json, .docx). The records must pass 'thidua check' first.\n\nExample: thidua summarize 2023 --output bao-cao-2023.docx"
     )
 )
 def summarize(
@@ -373,19 +402,34 @@ def summarize(
     data: DataOption = Path("data"),
     lang: Annotated[Lang, typer.Option(help=_("Language of the report: vi or en."))] = Lang.vi,
     format: Annotated[
-        ReportFormat,
-        typer.Option("--format", "-f", help=_("md (the report) or json (its figures).")),
-    ] = ReportFormat.md,
-    template: Annotated[
-        Path | None,
-        typer.Option(help=_("Your own Jinja template, rendered in a sandbox."), show_default=False),
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=_(
+                "md (the report), json (its figures) or docx (a Word document); default: the"
+                " --output file's extension, else md."
+            ),
+            show_default=False,
+        ),
     ] = None,
+    template: TemplateOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help=_("Write to this file instead of the screen."),
+            help=_("Write to this file (.md, .json or .docx) instead of the screen."),
+            show_default=False,
+        ),
+    ] = None,
+    number: Annotated[
+        str | None,
+        typer.Option(
+            help=_(
+                "The Word document's number (số), e.g. 15; default: conference.yaml's report:"
+                " number, else a dotted place to fill in."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -398,7 +442,7 @@ def summarize(
 ) -> None:
     from thidua import report
 
-    if explain and (format is not ReportFormat.md or template is not None):
+    if explain and (format not in (None, ReportFormat.md) or template is not None):
         raise typer.BadParameter(
             _("--explain shows the arithmetic; leave out --format and --template")
         )
@@ -409,18 +453,118 @@ def summarize(
                 output=output
             )
         )
+    chosen = _format(data, format.value if format else None, output, template)
+    if number is not None and chosen != "docx":
+        raise typer.BadParameter(_("--number numbers a Word document; write it to a .docx file"))
+    if explain and chosen != "md":
+        raise typer.BadParameter(
+            _("--explain shows the arithmetic as text; write it to a .md file")
+        )
     with _refusals(data, _("summarize")):
         summary = report.build(report.report_records(data, year), year)
+        content: str | bytes
         if explain:
-            text = report.explain(summary, root=data)
-        elif format is ReportFormat.json:
-            text = report.as_json_text(summary)
+            content = report.explain(summary, root=data)
+        elif chosen == "json":
+            content = report.as_json_text(summary)
+        elif chosen == "docx":
+            content = _word_report(summary, lang.value, template, number)
         else:
-            text = report.render(summary, lang.value, template)
+            content = report.render(summary, lang.value, template)
     if output is None:
-        sys.stdout.write(text)
+        assert isinstance(content, str)
+        sys.stdout.write(content)
     else:
-        _output(data, output, text)
+        _output(data, output, content)
+
+
+def _word_report(summary: Any, lang: str, template: Path | None, number: str | None) -> bytes:
+    """The report as a Word document, from the shipped template or the user's."""
+    from thidua import word
+    from thidua.findings import Refused
+
+    if template is None and lang != "vi":
+        raise Refused(
+            _(
+                "thidua's Word report is in Vietnamese, in the layout of Decree 30/2020; for"
+                " another language give your own Word template with --template"
+            )
+        )
+    context = word.report_context(summary, lang, number)
+    return word.render_docx(template, word.REPORT_TEMPLATE, lang, context)
+
+
+def _complete_tables(incomplete: str) -> list[str]:
+    """Shell completion of --table: the tables' names."""
+    from thidua.export import TABLES
+
+    return [name for name in TABLES if name.startswith(incomplete)]
+
+
+@app.command(
+    help=_(
+        "Export the tables of YEAR for a spreadsheet: an Excel workbook (.xlsx) with one sheet per"
+        " table, or one table as CSV (.csv, with --table).\n\nThe tables: the members' figures"
+        " with their status, the cluster figures, the awards by type and member, the cluster's own"
+        " award proposals, the chairs and deputies, the pledge signatures. Numbers are numbers;"
+        " text that a spreadsheet would take for a formula is kept as text. The records must pass"
+        " 'thidua check' first.\n\nExample: thidua export 2023 --output so-lieu-2023.xlsx"
+    )
+)
+def export(
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The emulation year to export, e.g. 2023."),
+            callback=_year,
+            autocompletion=_complete_years,
+            metavar="YEAR",
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help=_("The file to write: FILE.xlsx (every table) or FILE.csv (one table)."),
+            show_default=False,
+        ),
+    ],
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            help=_(
+                "Only this table (required for CSV): members, cluster, awards, decisions,"
+                " leaders or pledges."
+            ),
+            autocompletion=_complete_tables,
+            show_default=False,
+        ),
+    ] = None,
+    data: DataOption = Path("data"),
+    lang: Annotated[Lang, typer.Option(help=_("Language of the headers: vi or en."))] = Lang.vi,
+) -> None:
+    from thidua import export as exporting
+    from thidua import spreadsheets
+    from thidua.output import visible
+
+    _check_output(data, output)
+    with _refusals(data, _("export")):
+        csv = exporting.output_kind(output) == "csv"
+        chosen = exporting.choose(table, csv)
+        records = exporting.export_records(data, year)
+        tables = [
+            t for t in exporting.tables(records, year, lang.value) if chosen in (None, t.name)
+        ]
+        content: str | bytes
+        if csv:
+            content, notes = spreadsheets.csv_text(tables[0])
+        else:
+            content, notes = spreadsheets.xlsx_bytes(tables, lang.value)
+    for note in notes:
+        print(f"thidua: {visible(note)}", file=sys.stderr)
+    _output(data, output, content)
 
 
 @app.command(
@@ -656,7 +800,7 @@ def sign_pledge(
 
 @app.command(
     help=_(
-        "Show who has signed the YEAR pledge and who has not; 'new YEAR' starts a pledge.\n\n'pledge new YEAR' copies the bases, movements and criteria of the latest earlier pledge.\n--output writes the pledge document (Markdown, with the national header and a signature table).\n\nExample: thidua pledge 2024 --output giao-uoc-2024.md"
+        "Show who has signed the YEAR pledge and who has not; 'new YEAR' starts a pledge.\n\n'pledge new YEAR' copies the bases, movements and criteria of the latest earlier pledge.\n--output writes the pledge document, with the national header and a signature table:\nMarkdown (.md) or a Word document (.docx), as the file's extension says.\n\nExample: thidua pledge 2024 --output giao-uoc-2024.docx"
     )
 )
 def pledge(
@@ -678,10 +822,11 @@ def pledge(
         typer.Option(
             "--output",
             "-o",
-            help=_("Write the pledge document (Markdown) to this file."),
+            help=_("Write the pledge document to this file: .md (Markdown) or .docx (Word)."),
             show_default=False,
         ),
     ] = None,
+    template: TemplateOption = None,
     when: DateOption = None,
     place: Annotated[
         str | None, typer.Option(help=_("Where it is signed (with 'new')."), show_default=False)
@@ -692,28 +837,43 @@ def pledge(
     if what == "new" and new_year is not None:
         _new_pledge(_year(new_year), data, _date(when), place, dry_run)
     elif what.isascii() and what.isdigit() and new_year is None:
-        _show_pledge(_year(int(what)), data, output)
+        _show_pledge(_year(int(what)), data, output, template)
     else:
         raise typer.BadParameter(
             _("give a year (thidua pledge 2024) or 'new' and a year (thidua pledge new 2025)")
         )
 
 
-def _show_pledge(year: int, data: Path, output: Path | None) -> None:
+def _show_pledge(year: int, data: Path, output: Path | None, template: Path | None) -> None:
     """`thidua pledge YEAR`: who has signed, and the document with --output."""
     from thidua.output import table
     from thidua.pledges import state
 
     _check_output(data, output)
+    if template is not None and output is None:
+        raise typer.BadParameter(_("--template makes the document: give --output too"))
+    if output is not None and template is not None and output.resolve() == template.resolve():
+        raise _fail(
+            _("--output {output} is your template; write the document to another file").format(
+                output=output
+            )
+        )
+    chosen = _format(data, None, output, template, ("md", "docx")) if output else None
     with _refusals(data, _("show the pledge")):
         records = _valid(data)
         current = state(records, year)
+        if output is not None:
+            from thidua.pledge_document import render_pledge, render_pledge_docx
+
+            content: str | bytes = (
+                render_pledge_docx(records, current, template)
+                if chosen == "docx"
+                else render_pledge(records, current, template)
+            )
     print(current.headline())
     table(["", _("member"), _("name"), _("date"), _("signer")], current.rows(), sys.stdout)
     if output is not None:
-        from thidua.pledge_document import render_pledge
-
-        _output(data, output, render_pledge(records, current))
+        _output(data, output, content)
 
 
 def _new_pledge(year: int, data: Path, when: date | None, place: str | None, dry_run: bool) -> None:
@@ -790,3 +950,271 @@ def init(
             path=folder / "cluster.yaml", folder=folder
         )
     )
+
+
+import_app = typer.Typer(
+    name="import",
+    help=_(
+        "Bring an office's spreadsheet (.xlsx, or a CSV as Excel saves it) into the records.\n\n"
+        "The sheet is read forgivingly and written as canonical records that pass 'thidua check';"
+        " whatever cannot be understood is refused with its cell, and nothing is written.\n\n"
+        'Example: thidua import indicators 2025 "So lieu 2025.xlsx" --dry-run'
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(import_app)
+
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help=_("The sheet of the workbook to read (needed when several hold data)."),
+        show_default=False,
+    ),
+]
+
+
+class Encoding(StrEnum):
+    utf_8 = "utf-8"
+    cp1258 = "cp1258"
+    tcvn3 = "tcvn3"
+    vni = "vni"
+    cp1252 = "cp1252"
+
+
+EncodingOption = Annotated[
+    Encoding | None,
+    typer.Option(
+        "--encoding",
+        help=_("The encoding of a CSV file, when it is not found by itself."),
+        show_default=False,
+    ),
+]
+
+
+class DecimalSign(StrEnum):
+    comma = ","
+    point = "."
+
+
+def _read_sheet(file: Path, sheet: str | None, encoding: Encoding | None, max_rows: int) -> Any:
+    from thidua.sheets import read_sheet
+
+    return read_sheet(
+        file, sheet=sheet, encoding=encoding.value if encoding else None, max_rows=max_rows
+    )
+
+
+def _show_understood(understood: Any) -> None:
+    from thidua.output import table, visible
+
+    out = sys.stdout
+    for note in understood.notes:
+        print(f"- {visible(note)}", file=out)
+    print(file=out)
+    table(
+        [_("cell"), _("header"), _("column of indicators.csv")],
+        understood.headers,
+        out,
+        title=_("Columns"),
+    )
+    print(file=out)
+    table([_("cell"), _("name"), _("member")], understood.rows, out, title=_("Rows"))
+    if understood.skipped:
+        print(file=out)
+        table([_("cell"), _("text")], understood.skipped, out, title=_("Rows left out (no figure)"))
+    print(file=out)
+
+
+@import_app.command(
+    "indicators",
+    help=_(
+        "Import the members' figures of YEAR from a sheet into YEAR/indicators.csv.\n\n"
+        "Headers are matched to indicators by id, label, label_en, 'aliases' and 'import_map' in"
+        " cluster.yaml, or --map; rows to members by id or name; numbers are read as the sheet"
+        " writes them (6,3 or 6.3). The sheet's cells replace those of its rows and columns; the"
+        " rest of the file is kept.\n\n"
+        'Example: thidua import indicators 2025 "So lieu 2025.xlsx" --dry-run'
+    ),
+)
+def import_indicators(
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The year of the figures, e.g. 2025."),
+            callback=_year,
+            autocompletion=_complete_years,
+            metavar="YEAR",
+        ),
+    ],
+    file: Annotated[Path, typer.Argument(help=_("The .xlsx or .csv file."), metavar="FILE")],
+    data: DataOption = Path("data"),
+    sheet: SheetOption = None,
+    encoding: EncodingOption = None,
+    decimal: Annotated[
+        DecimalSign | None,
+        typer.Option(
+            "--decimal",
+            help=_("The decimal sign of numbers written as text, where the sheet leaves it open."),
+            show_default=False,
+        ),
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help=_('A header and its column: --map "Thu NSNN=budget_revenue" (- leaves it out).'),
+            show_default=False,
+        ),
+    ] = None,
+    save_map: Annotated[
+        bool,
+        typer.Option("--save-map", help=_("Remember the --map options in cluster.yaml.")),
+    ] = False,
+    dry_run: DryRunOption = False,
+    lang: LangOption = None,
+) -> None:
+    from thidua.importing import import_indicators as run
+    from thidua.writes import locked
+
+    with _refusals(data, _("import")):
+        read = _read_sheet(file, sheet, encoding, max_rows=10_000)
+        with locked(data) if not dry_run else nullcontext():
+            imported = run(
+                data,
+                year,
+                read,
+                maps=map_ or [],
+                decimal=decimal.value if decimal else None,
+                save_map=save_map,
+            )
+            if dry_run:
+                _show_understood(imported.understood)
+            if not imported.changes:
+                print(
+                    _("nothing to change: {path} already holds these figures").format(
+                        path=data / str(year) / "indicators.csv"
+                    ),
+                    file=sys.stderr,
+                )
+                return
+            _write(imported.changes, data, dry_run)
+    if not dry_run:
+        print(_("Next: thidua check {data}").format(data=data), file=sys.stderr)
+
+
+class RecipientKindOption(StrEnum):
+    collective = "collective"
+    individual = "individual"
+
+
+@import_app.command(
+    "awards",
+    help=_(
+        "Import the list attached to an award decision into YEAR/awards.csv: one ledger row per"
+        " collective or person, with the decision's number, date and issuer.\n\n"
+        "The member of each row is found in its unit ('Sở Tài chính tỉnh Thái Bình'); a row that"
+        " names no member, or two, is refused. A list imported again changes nothing.\n\n"
+        'Example: thidua import awards 2024 "DS kem QD 123.xlsx" --decision "123/QĐ-TTg"'
+        ' --date 12/03/2024 --issuer "Thủ tướng Chính phủ" --award bang-khen-thu-tuong'
+    ),
+)
+def import_awards(
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The year the awards count for, e.g. 2024."),
+            callback=_year,
+            autocompletion=_complete_years,
+            metavar="YEAR",
+        ),
+    ],
+    file: Annotated[Path, typer.Argument(help=_("The .xlsx or .csv file."), metavar="FILE")],
+    decision: Annotated[
+        str,
+        typer.Option(
+            "--decision", help=_("The decision's number, e.g. 123/QĐ-TTg."), show_default=False
+        ),
+    ],
+    when: Annotated[
+        str,
+        typer.Option(
+            "--date", help=_("The decision's date: 2025-03-12 or 12/03/2025."), show_default=False
+        ),
+    ],
+    award: Annotated[
+        str,
+        typer.Option("--award", help=_("The award type: its id or its title."), show_default=False),
+    ],
+    issuer: Annotated[
+        str | None,
+        typer.Option("--issuer", help=_("Who signed the decision."), show_default=False),
+    ] = None,
+    kind: Annotated[
+        RecipientKindOption | None,
+        typer.Option(
+            "--kind",
+            help=_("collective or individual, for a list that does not say."),
+            show_default=False,
+        ),
+    ] = None,
+    member: Annotated[
+        str | None,
+        typer.Option(
+            "--member",
+            help=_("Every row is this member's (a member's own list)."),
+            show_default=False,
+            autocompletion=_complete_members,
+        ),
+    ] = None,
+    data: DataOption = Path("data"),
+    sheet: SheetOption = None,
+    encoding: EncodingOption = None,
+    dry_run: DryRunOption = False,
+    lang: LangOption = None,
+) -> None:
+    from thidua.award_import import Decision
+    from thidua.award_import import import_awards as run
+    from thidua.output import table, visible
+    from thidua.writes import locked
+
+    day = _date(when)
+    assert day is not None
+    with _refusals(data, _("import")):
+        read = _read_sheet(file, sheet, encoding, max_rows=50_000)
+        with locked(data) if not dry_run else nullcontext():
+            the_decision = Decision(
+                decision.strip(), day, issuer, award, kind.value if kind else None, member
+            )
+            imported = run(data, year, read, the_decision)
+            if dry_run:
+                for note in imported.notes:
+                    print(f"- {visible(note)}")
+                print()
+                table(
+                    [_("cell"), _("recipient"), _("kind"), _("member"), _("note")],
+                    [(r.ref, r.recipient, r.kind, r.member, r.note) for r in imported.rows],
+                    sys.stdout,
+                    title=_("Rows of {award}").format(award=imported.award.title),
+                )
+                print()
+            if not imported.changes:
+                print(
+                    _("nothing to change: {path} already holds this list").format(
+                        path=data / str(year) / "awards.csv"
+                    ),
+                    file=sys.stderr,
+                )
+                return
+            _write(imported.changes, data, dry_run)
+    if not dry_run:
+        print(
+            ngettext(
+                "{count} row added. Next: thidua check {data}",
+                "{count} rows added. Next: thidua check {data}",
+                len(imported.rows),
+            ).format(count=len(imported.rows), data=data),
+            file=sys.stderr,
+        )

@@ -8,6 +8,7 @@ days below 10 and for months 1 and 2, which Babel's Vietnamese formats do not do
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -43,10 +44,11 @@ def number(value: Decimal | int | None, decimals: int | None = None, lang: str =
     return format_decimal(value, format=pattern, locale=lang)
 
 
-def with_unit(text: str, unit: str) -> str:
+def with_unit(text: str, unit: str, escape: Callable[[object], str] | None = None) -> str:
     """'6,3' + '%' → '6,3%'; '103' + 'triệu đồng' → '103 triệu đồng'. The unit comes from
-    cluster.yaml: it is escaped for Markdown (`md`), the figure is the document's own."""
-    return f"{text}{md(unit)}" if unit == "%" else f"{text} {md(unit)}"
+    cluster.yaml: it is escaped for Markdown (`md`, or `escape`), the figure is the document's own."""
+    shown = (escape or md)(unit)
+    return f"{text}{shown}" if unit == "%" else f"{text} {shown}"
 
 
 def date_vi(when: date) -> str:
@@ -64,11 +66,13 @@ def short_date(when: date, lang: str = "vi") -> str:
     return f"{when.day}/{when.month}/{when.year}" if lang == "vi" else date_en(when)
 
 
-def place_date(place: str | None, when: date, lang: str = "vi") -> str:
+def place_date(
+    place: str | None, when: date, lang: str = "vi", escape: Callable[[object], str] | None = None
+) -> str:
     """'Thái Bình, ngày 13 tháng 3 năm 2024', the dateline of a document; the place, a user's
-    text, is escaped for Markdown (`md`)."""
+    text, is escaped for Markdown (`md`, or `escape`)."""
     text = date_vi(when) if lang == "vi" else date_en(when)
-    return f"{md(place)}, {text}" if place else text
+    return f"{(escape or md)(place)}, {text}" if place else text
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
@@ -87,6 +91,12 @@ def md(text: object) -> str:
         at = lead.start(1) if lead.group(1) else lead.start(2)
         out = f"{out[:at]}\\{out[at:]}"
     return out
+
+
+def plain(text: object) -> str:
+    """Text on one line, as a Word document takes a user's text (its XML escaping is the
+    template's): `md`'s counterpart there."""
+    return " ".join(str(text).split())
 
 
 def sentence(text: str) -> str:

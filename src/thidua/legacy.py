@@ -91,11 +91,81 @@ _TONES = set("\u0300\u0301\u0303\u0309\u0323")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+# A Vietnamese syllable without its tone: an initial consonant, a vowel group, a final consonant.
+_NUCLEI = [
+    "iêu",
+    "yêu",
+    "uyê",
+    "uyu",
+    "uya",
+    "oai",
+    "oay",
+    "oao",
+    "oeo",
+    "uây",
+    "uôi",
+    "ươi",
+    "ươu",
+    "ai",
+    "ao",
+    "au",
+    "ay",
+    "âu",
+    "ây",
+    "eo",
+    "êu",
+    "ia",
+    "iê",
+    "iu",
+    "oa",
+    "oă",
+    "oe",
+    "oi",
+    "ôi",
+    "ơi",
+    "oo",
+    "ua",
+    "uâ",
+    "uê",
+    "ui",
+    "uô",
+    "uy",
+    "ưa",
+    "ưi",
+    "ươ",
+    "ưu",
+    "uơ",
+    "yê",
+    "a",
+    "ă",
+    "â",
+    "e",
+    "ê",
+    "i",
+    "o",
+    "ô",
+    "ơ",
+    "u",
+    "ư",
+    "y",
+]
+_SYLLABLE = re.compile(
+    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    f"(?:{'|'.join(_NUCLEI)})"
+    "(?:ch|ng|nh|[cmnpt])?"
+)
+
+
 def _is_syllable(word: str) -> bool:
-    """Whether a word could be one Vietnamese syllable: only Vietnamese letters, one tone at most."""
+    """Whether a word could be one Vietnamese syllable: Vietnamese letters in the shape of a
+    syllable (initial, vowels, final), one tone at most, on a vowel."""
     if any(ord(ch) > 127 and ch not in _VIETNAMESE for ch in word):
         return False
-    return sum(ch in _TONES for ch in unicodedata.normalize("NFD", word)) <= 1
+    parts = unicodedata.normalize("NFD", word.lower())
+    if sum(ch in _TONES for ch in parts) > 1:
+        return False
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in parts if ch not in _TONES))
+    return _SYLLABLE.fullmatch(bare) is not None
 
 
 def _vietnamese_share(text: str) -> float:
@@ -108,10 +178,10 @@ def _vietnamese_share(text: str) -> float:
 
 def guess_encoding(data: bytes) -> str:
     """The likely legacy encoding of bytes that are not UTF-8: a key of `ENCODING_NAMES`."""
-    scores = {
+    scores = {  # on a tie, Windows-1258: what Excel saves today
+        "cp1258": _vietnamese_share(decode_cp1258(data)),
         "tcvn3": _vietnamese_share(decode_tcvn3(data)),
         "vni": _vietnamese_share(decode_vni(data)),
-        "cp1258": _vietnamese_share(decode_cp1258(data)),
     }
     best = max(scores, key=lambda k: scores[k])
     return best if scores[best] >= 0.5 else "cp1252"

@@ -328,6 +328,12 @@ class Indicator(Record):
         " 2010); a member's <id>.basis cell must then say the same",
     )
     chart: bool = Field(False, description="Draw a bar chart of the members' figures")
+    aliases: list[Text] = Field(
+        [], description="Other headers that name this indicator in the sheets members send"
+    )
+    plan_aliases: list[Text] = Field(
+        [], description="Headers that name this indicator's plan column in those sheets"
+    )
     note: Text | None = None
 
     @model_validator(mode="after")
@@ -404,7 +410,30 @@ class Cluster(Record):
     lang: Literal["vi", "en"] | None = Field(
         None, description="The language thidua speaks in this repository: vi or en"
     )
+    import_map: dict[Text, Text] = Field(
+        {},
+        description="Headers of the sheets members send, and the column of indicators.csv each"
+        " fills (an indicator id, id.plan, note, source, status, or - to leave it out);"
+        " written by 'thidua import --save-map'",
+    )
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _import_map(self) -> Cluster:
+        known = {"-", "member", "name", "note", "source", "status"}
+        for ind in self.indicators:
+            known |= {ind.id, f"{ind.id}.status", f"{ind.id}.source", f"{ind.id}.basis"}
+            if ind.plan:
+                known.add(f"{ind.id}.plan")
+        for header, column in self.import_map.items():
+            if column not in known:
+                raise ValueError(
+                    _(
+                        "import_map: '{header}' goes to '{column}', which is no column of"
+                        " indicators.csv"
+                    ).format(header=header, column=column)
+                )
+        return self
 
     @cached_property
     def members_by_id(self) -> dict[str, Member]:
@@ -462,6 +491,32 @@ class Leadership(Record):
     note: Text | None = None
 
 
+class ReportSignature(Record):
+    """Who signs the year's report, as the signature block writes it (Decree 30/2020)."""
+
+    authority: Text | None = Field(
+        None, description="The line above the position, when one signs on behalf: TM. …, KT. …"
+    )
+    position: Text | None = Field(None, description="e.g. CỤM TRƯỞNG (default: the group's chair)")
+    title: Text | None = Field(None, description="e.g. PHÓ CHỦ TỊCH UBND TỈNH THÁI BÌNH")
+    name: Text | None = Field(None, description="The signer's full name")
+
+
+class ReportDocument(Record):
+    """What the year's report as an administrative document needs beyond its figures: its
+    number, its issuing body, its recipients (nơi nhận) and its signer. Each is optional: a
+    document without it shows the dotted place an office fills in by hand."""
+
+    number: Text | None = Field(None, description="The number (số), e.g. 15")
+    symbol: Text | None = Field(None, description="The symbol (ký hiệu), e.g. BC-CTĐ")
+    parent: Text | None = Field(None, description="The body above the issuer (cơ quan chủ quản)")
+    issuer: Text | None = Field(
+        None, description="The issuing body (cơ quan ban hành); default: the cluster's name"
+    )
+    recipients: list[Text] = Field([], description="Nơi nhận, one per line")
+    signature: ReportSignature | None = None
+
+
 class Conference(Record):
     """YEAR/conference.yaml: the conference that summed up the year (hội nghị tổng kết)."""
 
@@ -479,6 +534,9 @@ class Conference(Record):
     )
     notes: list[Text] = []
     sources: list[Text] = []
+    report: ReportDocument | None = Field(
+        None, description="The report as a document: number, issuer, recipients, signer"
+    )
 
 
 class Criterion(Record):

@@ -98,18 +98,44 @@ class InitRefused(Refused):
     """A new repository that cannot be started; the message says why."""
 
 
+# headers of the column of members' names in a sheet (folded); a column of numbers beside it
+# (STT) is passed over
+_NAME_HEADERS = frozenset(
+    ["member", "name", "ten", "thanh-vien", "don-vi", "ten-don-vi", "tinh", "tinh-thanh-pho"]
+)
+
+
 def members_from(path: Path) -> list[str]:
-    """Member names from a file: one a line, or the first column of a CSV (a header row named
-    'member', 'name', 'tên' or 'thành viên' is skipped)."""
+    """Member names from a sheet: an .xlsx workbook or a CSV in any encoding Excel saves (the
+    column headed 'Tên', 'Đơn vị', 'member'… or else the first column of text), or a plain list,
+    one name a line."""
+    from thidua.sheets import SheetRefused, read_sheet
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InitRefused(_("cannot read {path}: {why}").format(path=path, why=exc)) from None
+        sheet = read_sheet(path, max_rows=2_000)
+    except SheetRefused as exc:
+        raise InitRefused(str(exc)) from None
+    rows = [[c for c in row if not c.empty] for row in sheet.rows]
+    column = None
+    for row in rows[:30]:
+        for cell in row:
+            if isinstance(cell.value, str) and fold(cell.value) in _NAME_HEADERS:
+                column = cell.column
+                break
+        if column is not None:
+            break
     names = []
-    for line in text.splitlines():
-        first = line.split(";")[0].split(",")[0].strip().strip('"').strip()
-        if first and fold(first) not in ("member", "name", "ten", "thanh-vien", "stt"):
-            names.append(first)
+    for row in rows:
+        texts = [c for c in row if isinstance(c.value, str) and not c.value.strip().isdigit()]
+        if column is not None:
+            texts = [c for c in texts if c.column == column]
+        if not texts:
+            continue
+        first = texts[0].value
+        assert isinstance(first, str)
+        if fold(first) in _NAME_HEADERS or fold(first) == "stt":
+            continue
+        names.append(first.strip())
     return names
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from thidua.pledges import PledgeState
@@ -61,9 +62,23 @@ def pledge_data(records: Records, current: PledgeState) -> FrozenDict:
     return frozen
 
 
-def render_pledge(records: Records, current: PledgeState) -> str:
+def render_pledge(records: Records, current: PledgeState, template: Path | None = None) -> str:
     """The pledge of `current.year` in Markdown: the national header, the bases, the movements and
-    criteria with their points, and a table of the members' signatures."""
-    from thidua.rendering import render_shipped
+    criteria with their points, and a table of the members' signatures; from a user's template
+    (in the sandbox) when one is given."""
+    from thidua.rendering import render_shipped, render_user
 
-    return render_shipped("pledge.vi.md.j2", "vi", pledge_data(records, current))
+    data = pledge_data(records, current)
+    if template is not None:
+        return render_user(template, "vi", data)
+    return render_shipped("pledge.vi.md.j2", "vi", data)
+
+
+def render_pledge_docx(
+    records: Records, current: PledgeState, template: Path | None = None
+) -> bytes:
+    """The pledge as a Word document (Decree 30 layout), from the shipped Word template or a
+    user's: the same data as the Markdown pledge, and a signature table of every member."""
+    from thidua.word import PLEDGE_TEMPLATE, render_docx
+
+    return render_docx(template, PLEDGE_TEMPLATE, "vi", pledge_data(records, current))

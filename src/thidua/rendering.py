@@ -346,6 +346,32 @@ class _FolderLoader(jinja2.BaseLoader):
         return source, str(path), lambda: True
 
 
+MACROS = frozenset({"_macros.vi.md.j2", "_macros.en.md.j2"})
+# what XML 1.0 cannot hold: control characters but tab and line breaks, lone surrogates, U+FFFE/F
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class _MacrosLoader(jinja2.BaseLoader):
+    """A Word template's only files: thidua's own macros (`MACROS`), which hold the wording of
+    the figures; any other name is refused."""
+
+    def __init__(self) -> None:
+        self.loaded: set[str] = set()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        if template not in MACROS:
+            raise jinja2.TemplateNotFound(
+                template,
+                f"{template!r}: a Word template cannot include, import or extend files; it may"
+                f" import thidua's own macros only ({', '.join(sorted(MACROS))})",
+            )
+        path = TEMPLATES / template
+        self.loaded.add(str(path))
+        return path.read_text(encoding="utf-8"), str(path), lambda: True
+
+
 def _printf_widths(text: str) -> None:
     """Refuses a '%' format whose width or precision is '*' or larger than MAX_WIDTH."""
     for spec in _PRINTF.finditer(text):
@@ -381,24 +407,31 @@ class Sandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"+", "*", "**", "%"})
     code_generator_class = _Generator
 
-    def __init__(self, lang: str, folder: Path, main: str | None = None) -> None:
+    def __init__(
+        self, lang: str, folder: Path, main: str | None = None, markup: str = "md"
+    ) -> None:
         from thidua import formatting as fmt
         from thidua.decimals import round_to
 
-        self.loader_of_folder = _FolderLoader(folder, main)
-        shipped = folder == TEMPLATES and main is None
+        self.markup = markup
+        word = markup == "docx"
+        # a Word template is the XML of a .docx: its text is escaped as XML (autoescape), and it
+        # may import thidua's own macros and nothing else
+        self.loader_of_folder = _MacrosLoader() if word else _FolderLoader(folder, main)
+        shipped = folder == TEMPLATES and main is None and not word
         super().__init__(
             bytecode_cache=compiled_cache() if shipped else None,
             loader=self.loader_of_folder,
             undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
+            autoescape=word,
+            keep_trailing_newline=not word,
+            trim_blocks=not word,
+            lstrip_blocks=not word,
             auto_reload=False,
             finalize=self._finalize,
         )
         self.budget = _Budget()
+        escape = fmt.plain if word else fmt.md
 
         def number(value: Any, decimals: int | None = None) -> str:
             if decimals is not None:
@@ -420,13 +453,13 @@ class Sandbox(SandboxedEnvironment):
 
         own = {
             "number": number,
-            "unit": fmt.with_unit,
-            "md": fmt.md,
+            "unit": lambda text, unit: fmt.with_unit(text, unit, escape),
+            "md": escape,
             "sentence": fmt.sentence,
-            "mermaid": fmt.mermaid_text,
+            "mermaid": fmt.plain if word else fmt.mermaid_text,
             "long_date": fmt.date_vi if lang == "vi" else fmt.date_en,
             "short_date": lambda d: fmt.short_date(d, lang),
-            "place_date": lambda d, place=None: fmt.place_date(place, d, lang),
+            "place_date": lambda d, place=None: fmt.place_date(place, d, lang, escape),
         }
         builtin = {name: FILTERS[name] for name in FILTER_NAMES} | {"sum": _sum}
         self.filters = {name: self._guard(name, func) for name, func in (builtin | own).items()}
@@ -605,9 +638,12 @@ class Sandbox(SandboxedEnvironment):
         return size
 
     def _finalize(self, value: Any) -> Any:
-        """Every `{{ … }}` of a template, before it is written: not larger than the limit."""
+        """Every `{{ … }}` of a template, before it is written: not larger than the limit; in a
+        Word document, without the characters XML cannot hold."""
         if not isinstance(value, str):
             self.text_size(value)
+        elif self.markup == "docx" and not hasattr(value, "__html__"):
+            return _NOT_XML.sub("", value)
         return value
 
     def sandbox_concat(self, parts: tuple[Any, ...]) -> str:
@@ -883,10 +919,13 @@ class _QuietCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def environment(lang: str = "vi", folder: Path = TEMPLATES, main: str | None = None) -> Sandbox:
+def environment(
+    lang: str = "vi", folder: Path = TEMPLATES, main: str | None = None, markup: str = "md"
+) -> Sandbox:
     """The sandbox, loading templates from `folder` (and `main`, the user's template, whatever
-    its name), with filters for `lang`. Every document is rendered in one of these."""
-    return Sandbox(lang, folder, main)
+    its name), with filters for `lang`. Every document is rendered in one of these: `markup`
+    "md" for text, "docx" for the XML of a Word template (see `thidua.word`)."""
+    return Sandbox(lang, folder, main, markup)
 
 
 class TemplateProblem(Refused):
@@ -915,7 +954,7 @@ def render_user(
     assert isinstance(data, FrozenDict)
     if not isolate:
         return _render_user(str(template), lang, data)
-    return _render_in_child(str(template), lang, data)
+    return _render_in_child(str(template), lang, data, "thidua.rendering")
 
 
 def _render_user(template: str, lang: str, data: FrozenDict) -> str:
@@ -929,15 +968,16 @@ def _render_user(template: str, lang: str, data: FrozenDict) -> str:
 
 _CHILD = (
     "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer);"
-    " from thidua.rendering import _child_main; _child_main()"
+    " from {module} import _child_main; _child_main()"
 )
 
 
-def _render_in_child(template: str, lang: str, data: FrozenDict) -> str:
-    """`_render_user` in a new Python process, waited for at most TIMEOUT_SECONDS. The process is
-    started afresh, as on Windows (nothing is inherited but what is sent on its input), and
-    answers in JSON: were the template ever to take the child over, what it sends back is text,
-    never a pickle the parent would run."""
+def _render_in_child(template: str, lang: str, data: FrozenDict, module: str) -> str:
+    """A user's template rendered by `module`'s `_child_main` (`_render_user` here, a Word
+    template in `thidua.word`) in a new Python process, waited for at most TIMEOUT_SECONDS. The
+    process is started afresh, as on Windows (nothing is inherited but what is sent on its
+    input), and answers in JSON: were the template ever to take the child over, what it sends
+    back is text, never a pickle the parent would run."""
     import json
     import pickle
     import subprocess
@@ -947,7 +987,7 @@ def _render_in_child(template: str, lang: str, data: FrozenDict) -> str:
     )
     try:
         done = subprocess.run(
-            [sys.executable, "-c", _CHILD],
+            [sys.executable, "-c", _CHILD.format(module=module)],
             env={**os.environ, "THIDUA_LANG": language()},
             input=sent,
             capture_output=True,
@@ -982,8 +1022,13 @@ def _render_in_child(template: str, lang: str, data: FrozenDict) -> str:
 
 
 def _child_main() -> None:
-    """The child process: its limits first, then the rendering; the text or the problem is
-    written out as JSON. Nothing escapes it as an exception."""
+    """The child process of a text template (see `serve_child`)."""
+    serve_child(_render_user)
+
+
+def serve_child(render: Callable[[str, str, FrozenDict], str]) -> None:
+    """The child process: its limits first, then `render(template, lang, data)`; the text or the
+    problem is written out as JSON. Nothing escapes it as an exception."""
     import json
     import pickle
 
@@ -993,7 +1038,7 @@ def _child_main() -> None:
     i18n.use(os.environ.get("THIDUA_LANG", "en"))  # the parent's language, set below
     _limit_process(*limits)
     try:
-        answer = {"status": "ok", "text": _render_user(template, lang, data)}
+        answer = {"status": "ok", "text": render(template, lang, data)}
     except TemplateProblem as exc:
         answer = {"status": "problem", "text": str(exc)}
     except BaseException as exc:  # MemoryError outside the template, …

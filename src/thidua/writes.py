@@ -76,17 +76,18 @@ def why(exc: OSError) -> str:
     return _(known) if known else exc.strerror or str(exc)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` (UTF-8) atomically, creating its folder if needed. A failure is
-    `WriteRefused`, naming the file; the old file stays whole and no temporary file remains."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Replace `path` with `content` (text is written as UTF-8; bytes as they are, such as a
+    spreadsheet) atomically, creating its folder if needed. A failure is `WriteRefused`, naming
+    the file; the old file stays whole and no temporary file remains."""
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(
             dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name[:40]}.", suffix=TEMPORARY_SUFFIX
         )
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(content.encode("utf-8") if isinstance(content, str) else content)
             f.flush()
             os.fsync(f.fileno())
         Path(tmp).chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)
@@ -216,11 +217,11 @@ def check_schema_folder(root: Path, folder: Path) -> None:
         )
 
 
-def write_output(root: Path | None, path: Path, text: str) -> None:
-    """Write a report or document to `path` (--output), refusing any path that would overwrite a
-    record or follow a link (see `check_output_path`)."""
+def write_output(root: Path | None, path: Path, content: str | bytes) -> None:
+    """Write a report, document or spreadsheet to `path` (--output), refusing any path that would
+    overwrite a record or follow a link (see `check_output_path`)."""
     check_output_path(root, path)
-    write_atomic(path, text)
+    write_atomic(path, content)
 
 
 def lock_path(root: Path) -> Path:

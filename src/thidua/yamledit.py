@@ -201,3 +201,21 @@ def set_key(text: str, key: str, value: Any) -> str:
         return text[: entry.value_start] + scalar(value) + text[entry.value_end :]
     end = _line_end(text, max(entry.value_end - 1, entry.value_start))
     return text[: entry.key_start] + "".join(line + "\n" for line in lines) + text[end:]
+
+
+def add_entries(text: str, key: str, entries: dict[str, Any], existing: dict[str, Any]) -> str:
+    """Add `entries` to the top-level mapping `key` (whose parsed value is `existing`), creating it
+    if needed; the lines it already has, comments included, stay as they are."""
+    entry = top_level(text).get(key)
+    if entry is not None and entry.block and entry.items:
+        first = entry.items[0]
+        indent = first - (text.rfind("\n", 0, first) + 1)
+        where = _line_end(text, max(entry.value_end - 1, entry.value_start))
+        lines = [f"{' ' * indent}{scalar(k)}: {scalar(v)}\n" for k, v in entries.items()]
+        return _ensure_newline(text[:where]) + "".join(lines) + text[where:]
+    merged = {**existing, **entries}
+    lines = [f"{key}:\n", *(f"  {scalar(k)}: {scalar(v)}\n" for k, v in merged.items())]
+    if entry is None:
+        return _ensure_newline(text) + "".join(lines)
+    end = _line_end(text, max(entry.value_end - 1, entry.value_start))
+    return text[: entry.key_start] + "".join(lines) + text[end:]

@@ -1,0 +1,413 @@
+"""Office spreadsheets as a grid of cells: an Excel workbook (.xlsx) or a CSV as Excel saves it.
+
+This is the forgiving reader behind `thidua import`, and only it: the records themselves are read by
+the strict readers (`csvfile`, `tables`). It accepts what offices produce — a workbook with title
+rows, a CSV in UTF-8 with or without a byte-order mark, in Windows-1258 or in the legacy TCVN3 and
+VNI encodings, separated by commas, semicolons or tabs — and says how it read it, so that the
+command can print it. Every cell keeps where it stood in the sheet (`Sheet1!D7`), whatever the
+importer later does with the grid (it may turn it on its side).
+
+The work is bounded whatever the file holds: its size, the unpacked size of a workbook's parts, the
+number of rows and columns read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from thidua.findings import Refused
+from thidua.i18n import _
+from thidua.legacy import ENCODING_NAMES, decode_cp1258, decode_tcvn3, decode_vni, guess_encoding
+from thidua.textfile import MarksError, nfc
+
+MiB = 1024 * 1024
+FILE_LIMIT = 64 * MiB  # a sheet of a cluster's figures or an award list is a few hundred kB
+UNPACKED_LIMIT = 256 * MiB  # the parts of a workbook, unpacked (a zip bomb stops here)
+MAX_COLUMNS = 256
+TEXT_LIMIT = 32_767  # what one Excel cell holds
+
+# the encodings `--encoding` accepts, and how each is decoded
+DECODERS: dict[str, Callable[[bytes], str]] = {
+    "utf-8": lambda data: data.decode("utf-8-sig"),
+    "cp1258": decode_cp1258,
+    "tcvn3": decode_tcvn3,
+    "vni": decode_vni,
+    "cp1252": lambda data: data.decode("cp1252", errors="replace"),
+}
+ENCODINGS = tuple(DECODERS)
+
+
+class SheetRefused(Refused):
+    """A spreadsheet that cannot be read: the message says which file and why."""
+
+
+Value = str | int | Decimal | date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell: its value as the sheet holds it, and where it stands (0-based row and column)."""
+
+    value: Value
+    row: int
+    column: int
+    percent: bool = False  # a number Excel shows as a percentage (0.063 shown 6,3%)
+    error: bool = False  # an Excel error value (#DIV/0!, #REF!, …), kept as its text
+
+    @property
+    def text(self) -> str:
+        """The cell as text (numbers written plainly); '' for an empty cell."""
+        if self.value is None:
+            return ""
+        if isinstance(self.value, Decimal):
+            return format(self.value, "f")
+        if isinstance(self.value, date):
+            return self.value.isoformat()
+        return str(self.value)
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+
+def column_letters(index: int) -> str:
+    """Excel's name of a column: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@dataclass(slots=True)
+class Sheet:
+    """The cells of one sheet, row by row, and how the file was read."""
+
+    name: str  # the sheet's name, or the CSV file's name
+    rows: list[list[Cell]]
+    how: list[str] = field(default_factory=list)  # "Windows-1258", "separator ';'", …
+    decimal_comma: bool = (
+        False  # a CSV separated by ';', as Excel writes it where the decimal sign is ','
+    )
+
+    def ref(self, cell: Cell) -> str:
+        """Where a cell stands, as Excel names it: Sheet1!D7, 'Bảng 1'!B3."""
+        name = self.name
+        if not name.replace("_", "").replace(".", "").replace("-", "").isalnum():
+            name = "'" + name.replace("'", "''") + "'"
+        return f"{name}!{column_letters(cell.column)}{cell.row + 1}"
+
+
+def read_sheet(
+    path: Path, *, sheet: str | None = None, encoding: str | None = None, max_rows: int = 10_000
+) -> Sheet:
+    """The sheet of an .xlsx workbook or a CSV file, or `SheetRefused` saying why not."""
+    try:
+        if not path.is_file():
+            raise SheetRefused(_("{path}: no such file").format(path=path))
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError as exc:
+        raise SheetRefused(
+            _("cannot read {path}: {why}").format(path=path, why=exc.strerror)
+        ) from None
+    if size == 0:
+        raise SheetRefused(_("{path} is empty").format(path=path))
+    if size > FILE_LIMIT:
+        raise SheetRefused(
+            _("{path} is {size} MB; a sheet to import may be at most {limit} MB").format(
+                path=path, size=size // MiB, limit=FILE_LIMIT // MiB
+            )
+        )
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path, sheet, max_rows)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SheetRefused(
+            _(
+                "{path} is an old Excel 97-2003 workbook (.xls); open it in Excel and save it as"
+                " 'Excel Workbook (.xlsx)', then import that file"
+            ).format(path=path)
+        )
+    if sheet is not None:
+        raise SheetRefused(
+            _("{path} is a CSV file, which has one sheet only: leave out --sheet").format(path=path)
+        )
+    return _read_csv(path, encoding, max_rows)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def decode(data: bytes, encoding: str | None, path: Path) -> tuple[str, str]:
+    """The text of a CSV file, and the name of the encoding it was read in."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and encoding is None:
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
+    if encoding in (None, "utf-8"):
+        try:
+            if data.startswith(b"\xef\xbb\xbf"):
+                return data[3:].decode("utf-8"), _("UTF-8 with a byte-order mark")
+            return data.decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8":
+                raise SheetRefused(
+                    _(
+                        "{path} is not UTF-8 (byte {byte:#04x} at offset {offset}); say which"
+                        " encoding it is in with --encoding ({encodings})"
+                    ).format(
+                        path=path,
+                        byte=data[exc.start],
+                        offset=exc.start,
+                        encodings=", ".join(ENCODINGS),
+                    )
+                ) from None
+    guess = encoding or guess_encoding(data)
+    if guess == "cp1252" and encoding is None:
+        raise SheetRefused(
+            _(
+                "{path} is not UTF-8, and it does not read as Vietnamese in Windows-1258, TCVN3 or"
+                " VNI either; say which encoding it is in with --encoding ({encodings}), or save"
+                " it from Excel as 'CSV UTF-8'"
+            ).format(path=path, encodings=", ".join(ENCODINGS))
+        )
+    return DECODERS[guess](data), ENCODING_NAMES.get(guess, guess)
+
+
+def _separator(text: str) -> str:
+    """The separator that gives the most rows of one width (more than one column) in the first lines."""
+    sample = text[: 64 * 1024].splitlines()[:60]
+    best, best_score = ",", (0, 0)
+    for sep in (",", ";", "\t"):
+        try:
+            widths = Counter(len(r) for r in csv.reader(sample, delimiter=sep) if any(r))
+        except csv.Error:
+            continue
+        width, rows = max(
+            widths.items(), key=lambda kv: (kv[1] if kv[0] > 1 else 0, kv[0]), default=(0, 0)
+        )
+        score = (rows if width > 1 else 0, width)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _read_csv(path: Path, encoding: str | None, max_rows: int) -> Sheet:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SheetRefused(
+            _("cannot read {path}: {why}").format(path=path, why=exc.strerror)
+        ) from None
+    text, read_as = decode(data, encoding, path)
+    if "\x00" in text:
+        raise SheetRefused(
+            _("{path} holds NUL characters: it is not a text file").format(path=path)
+        )
+    sep = _separator(text)
+    rows: list[list[Cell]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        for r, record in enumerate(reader):
+            if r >= max_rows:
+                raise SheetRefused(
+                    _("{path} has more than {limit} rows; import it in parts").format(
+                        path=path, limit=f"{max_rows:,}"
+                    )
+                )
+            if len(record) > MAX_COLUMNS:
+                raise SheetRefused(
+                    _(
+                        "{path}: row {row} has {count} cells; a sheet may have at most {limit} columns"
+                    ).format(path=path, row=r + 1, count=len(record), limit=MAX_COLUMNS)
+                )
+            rows.append([_text_cell(value, r, c, path) for c, value in enumerate(record)])
+    except csv.Error as exc:
+        raise SheetRefused(
+            _("{path}: row {row} cannot be read as CSV: {why}").format(
+                path=path, row=reader.line_num, why=exc
+            )
+        ) from None
+    names = {",": "','", ";": "';'", "\t": _("tab")}
+    how = [read_as, _("separator {sep}").format(sep=names[sep])]
+    return Sheet(path.name, rows, how, decimal_comma=sep == ";")
+
+
+def _text_cell(value: str, row: int, column: int, path: Path) -> Cell:
+    if len(value) > TEXT_LIMIT:
+        raise SheetRefused(
+            _(
+                "{path}: the cell {ref} holds {count} characters; a cell may hold at most {limit}"
+            ).format(
+                path=path,
+                ref=f"{column_letters(column)}{row + 1}",
+                count=f"{len(value):,}",
+                limit=f"{TEXT_LIMIT:,}",
+            )
+        )
+    try:
+        text = nfc(value.strip()) if not value.isascii() else value.strip()
+    except MarksError:
+        raise SheetRefused(
+            _("{path}: the cell {ref} holds a run of combining marks that is not text").format(
+                path=path, ref=f"{column_letters(column)}{row + 1}"
+            )
+        ) from None
+    return Cell(text or None, row, column)
+
+
+# --- xlsx ---------------------------------------------------------------------------------------
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than the limit, before openpyxl reads any."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(info.file_size for info in z.infolist())
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SheetRefused(
+            _("{path} is not a readable .xlsx workbook: {why}").format(path=path, why=exc)
+        ) from None
+    if total > UNPACKED_LIMIT:
+        raise SheetRefused(
+            _(
+                "{path} unpacks to {size} MB; a workbook to import may unpack to at most {limit} MB"
+            ).format(path=path, size=total // MiB, limit=UNPACKED_LIMIT // MiB)
+        )
+    if "xl/workbook.xml" not in names:
+        raise SheetRefused(
+            _("{path} is a zip file but not an Excel workbook (.xlsx)").format(path=path)
+        )
+
+
+def _read_xlsx(path: Path, wanted: str | None, max_rows: int) -> Sheet:
+    _check_zip(path)
+    import warnings
+
+    import openpyxl  # only `import` loads it, never `check`
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise SheetRefused(
+            _("{path} is not a readable .xlsx workbook: {why}").format(path=path, why=exc)
+        ) from None
+    try:
+        return _sheet_of(book, path, wanted, max_rows)
+    finally:
+        book.close()
+
+
+def _sheet_of(book: Any, path: Path, wanted: str | None, max_rows: int) -> Sheet:
+    visible = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    if wanted is not None:
+        found = [ws for ws in book.worksheets if ws.title == wanted] or [
+            ws for ws in book.worksheets if ws.title.strip().casefold() == wanted.strip().casefold()
+        ]
+        if not found:
+            names = ", ".join(repr(ws.title) for ws in book.worksheets)
+            raise SheetRefused(
+                _("{path} has no sheet named '{name}'; its sheets are: {names}").format(
+                    path=path, name=wanted, names=names
+                )
+            )
+        ws = found[0]
+        rows = _rows(ws, path, max_rows)
+    else:
+        filled = []
+        for ws in visible:
+            rows = _rows(ws, path, max_rows)
+            if any(not c.empty for row in rows for c in row):
+                filled.append((ws, rows))
+        if not filled:
+            raise SheetRefused(_("{path}: every sheet is empty").format(path=path))
+        if len(filled) > 1:
+            names = ", ".join(repr(ws.title) for ws, _rows_ in filled)
+            raise SheetRefused(
+                _(
+                    "{path} has {count} sheets with data ({names}); say which one to import with"
+                    " --sheet NAME"
+                ).format(path=path, count=len(filled), names=names)
+            )
+        ws, rows = filled[0]
+    sheet = Sheet(ws.title, rows, [_("Excel workbook, sheet '{name}'").format(name=ws.title)])
+    return sheet
+
+
+def _rows(ws: Any, path: Path, max_rows: int) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for r, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS)):
+        if r >= max_rows:
+            if any(c.value is not None for c in row):
+                raise SheetRefused(
+                    _(
+                        "{path}: the sheet '{name}' has more than {limit} rows; import it in parts"
+                    ).format(path=path, name=ws.title, limit=f"{max_rows:,}")
+                )
+            break
+        cells = []
+        for c, cell in enumerate(row):
+            value = getattr(cell, "value", None)
+            cells.append(
+                _typed_cell(
+                    value,
+                    r,
+                    c,
+                    getattr(cell, "number_format", "") or "",
+                    getattr(cell, "data_type", ""),
+                    path,
+                )
+            )
+        while cells and cells[-1].empty:
+            cells.pop()
+        rows.append(cells)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _typed_cell(
+    value: Any, row: int, column: int, number_format: str, data_type: str, path: Path
+) -> Cell:
+    """A workbook cell as the sheet holds it: a float becomes the shortest decimal that reads back
+    as the same float (6.3, not 6.29999999999999982236431605997495353221893310546875)."""
+    percent = "%" in number_format
+    if value is None:
+        return Cell(None, row, column)
+    if isinstance(value, bool):
+        return Cell("TRUE" if value else "FALSE", row, column)
+    if isinstance(value, int):
+        return Cell(value, row, column, percent)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return Cell(str(value), row, column, error=True)
+        if value.is_integer() and abs(value) < 2**53:
+            return Cell(int(value), row, column, percent)
+        return Cell(Decimal(repr(value)), row, column, percent)
+    if isinstance(value, Decimal):
+        return Cell(value, row, column, percent)
+    if isinstance(value, datetime):
+        return Cell(value.date(), row, column)
+    if isinstance(value, date):
+        return Cell(value, row, column)
+    if isinstance(value, time):
+        return Cell(value.isoformat(), row, column)
+    cell = _text_cell(str(value), row, column, path)
+    if data_type == "e":
+        return Cell(cell.value, row, column, error=True)
+    return cell
