@@ -537,3 +537,11 @@ def test_a_pledge_criterion_refers_to_the_schemes_items(repo):
     assert findings_of(repo({"scoring.yaml": SCORING, "2027/pledge.yaml": pledge})) == []
     root = repo({"2027/pledge.yaml": pledge.replace("item: c1", "item: g1")})
     assert findings_of(root) == []  # a group is an item a pledge may name
+
+
+def test_propose_writes_no_word_document(tmp_path):
+    out = tmp_path / "de-nghi.docx"
+    result = CliRunner().invoke(app, ["propose", "2024", "--data", str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "thidua writes .md files" in result.output
+    assert not out.exists()

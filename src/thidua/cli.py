@@ -645,6 +645,7 @@ def propose(
     from thidua import review
 
     _check_output(data, output)
+    _format(data, None, output, template, ("md",))  # Word output of the review is not made yet
     if output is not None and template is not None and output.resolve() == template.resolve():
         raise _fail(
             _("--output {output} is your template; write the report to another file").format(
