@@ -102,11 +102,14 @@ def test_schema_writes_one_file_per_kind(tmp_path):
     assert result.exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "awards.table.json",  # the Table Schemas of the CSV files, from data/cluster.yaml
+        "ballot.schema.json",
         "cluster.schema.json",
         "conference.schema.json",
         "indicators.table.json",
         "leadership.schema.json",
         "pledge.schema.json",
+        "proposals.table.json",
+        "scoring.schema.json",
     ]
 
 

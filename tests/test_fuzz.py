@@ -63,3 +63,46 @@ def test_mutated_data_never_crashes(target, mutations):
         assert all(isinstance(f, Finding) for f in findings)
         assert all(f.position.line >= 1 and f.position.column >= 1 for f in findings)
         assert files >= 1
+
+
+EXAMPLE = DATA.parent / "examples" / "khoi-kinh-te"
+REVIEW_FILES = [
+    "scoring.yaml",
+    *sorted(
+        str(p.relative_to(EXAMPLE))
+        for p in (EXAMPLE / "2024").iterdir()
+        if p.name in ("ballot.yaml", "proposals.csv", "awards.csv", "conference.yaml")
+        or p.name.startswith("scores-")
+    ),
+]
+
+
+@settings(
+    max_examples=int(os.environ.get("THIDUA_FUZZ_EXAMPLES", "300")) // 3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(target=st.sampled_from(REVIEW_FILES), mutations=st.lists(mutation, min_size=1, max_size=3))
+def test_mutated_review_records_never_crash(target, mutations):
+    """The year-end review's files of the example bloc, mutated: check, and the ranking and the
+    proposals it feeds, end in findings or a refusal, never a crash."""
+    from thidua.findings import Refused
+    from thidua.inspection import InvalidRecords
+    from thidua.review import render_proposals, review_records, year_ranking
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "bloc"
+        shutil.copytree(EXAMPLE, root)
+        path = root / target
+        data = path.read_bytes()
+        for how in mutations:
+            data = mutate(data, how)
+        path.write_bytes(data)
+        findings, _ = check_repository(root, today=TODAY)
+        assert all(f.position.line >= 1 and f.position.column >= 1 for f in findings)
+        try:
+            records = review_records(root, 2024)
+            year_ranking(records, 2024)
+            render_proposals(records, 2024)
+        except (InvalidRecords, Refused):
+            pass

@@ -19,6 +19,9 @@ KNOWN_FILES = [
     "2023/pledge.yaml",
     "2023/indicators.csv",
     "2023/awards.csv",
+    "scoring.yaml",
+    "2023/ballot.yaml",
+    "2023/proposals.csv",
 ]
 
 

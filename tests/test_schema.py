@@ -15,7 +15,7 @@ import yaml
 from conftest import CLUSTER, DATA, ROOT, findings_of
 
 from thidua.models import YAML_MODELS, Cluster
-from thidua.schema import schemas, table_schemas
+from thidua.schema import schemas, scoring_of, table_schemas
 from thidua.yamlfile import load_yaml
 
 KINDS = {
@@ -23,6 +23,8 @@ KINDS = {
     "leadership.yaml": "leadership",
     "conference.yaml": "conference",
     "pledge.yaml": "pledge",
+    "scoring.yaml": "scoring",
+    "ballot.yaml": "ballot",
 }
 EXAMPLES = ROOT / "examples"
 FILES = sorted(
@@ -63,7 +65,7 @@ def schema_accepts(kind: str, text: str) -> bool:
     return True
 
 
-def test_there_are_files_of_every_kind():
+def test_there_are_files_of_every_kind():  # scoring and ballot: in the example bloc
     assert {p.name for p in FILES} == set(KINDS)
 
 
@@ -84,7 +86,8 @@ def test_the_schema_accepts_every_real_file(path):
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_file_points_at_its_schema(path):
     first = path.read_text(encoding="utf-8").splitlines()[0]
-    data_root = path.parent if path.name == "cluster.yaml" else path.parent.parent
+    top = path.name in ("cluster.yaml", "scoring.yaml")
+    data_root = path.parent if top else path.parent.parent
     if not (data_root / "schemas").is_dir():
         return  # the example bloc shares no schemas folder: its files need not point at one
     expected = (
@@ -183,11 +186,12 @@ def validate_csv(tmp_path: Path, root: Path, year: int, kind: str, text: str | N
     from frictionless import Resource, Schema
 
     cluster = Cluster.model_validate(load_yaml((root / "cluster.yaml").read_text(), "c")[0].data)
-    source = root / str(year) / f"{kind}.csv"
+    name = "scores-adopted" if kind.startswith("scores.") else kind
+    source = root / str(year) / f"{name}.csv"
     if text is not None:
         source = tmp_path / f"{kind}.csv"
         source.write_text(text, encoding="utf-8")
-    schema = Schema.from_descriptor(table_schemas(cluster)[kind])
+    schema = Schema.from_descriptor(table_schemas(cluster, scoring_of(root))[kind])
     # frictionless takes paths relative to where it runs, as a safety rule
     resource = Resource(path=source.name, basepath=str(source.parent), schema=schema)
     return resource.validate()
@@ -200,6 +204,9 @@ def validate_csv(tmp_path: Path, root: Path, year: int, kind: str, text: str | N
         (DATA, 2023, "awards"),
         (EXAMPLES / "khoi-kinh-te", 2024, "indicators"),
         (EXAMPLES / "khoi-kinh-te", 2025, "awards"),
+        (EXAMPLES / "khoi-kinh-te", 2024, "awards"),
+        (EXAMPLES / "khoi-kinh-te", 2024, "proposals"),
+        (EXAMPLES / "khoi-kinh-te", 2024, "scores.quy-dinh-2024"),
     ],
 )
 def test_frictionless_accepts_the_real_csv_files(tmp_path, root, year, kind):

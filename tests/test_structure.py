@@ -88,4 +88,4 @@ def test_check_counts_no_awards(data_copy):
     records = inspect(data_copy).records
     assert records is not None
     assert all("awards" not in year.ledger for year in records.years.values())
-    assert records.years[2023].ledger == {"checks": None}
+    assert records.years[2023].ledger == {"checks": None, "proposals": {}}

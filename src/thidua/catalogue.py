@@ -32,6 +32,10 @@ CONFERENCE = "YEAR/conference.yaml"
 PLEDGE = "YEAR/pledge.yaml"
 INDICATORS = "YEAR/indicators.csv"
 AWARDS = "YEAR/awards.csv"
+SCORING = "scoring.yaml"
+BALLOT = "YEAR/ballot.yaml"
+SCORES = "YEAR/scores-*.csv"
+PROPOSALS = "YEAR/proposals.csv"
 YEAR_DOCUMENTS = (LEADERSHIP, CONFERENCE, PLEDGE)
 
 
@@ -118,6 +122,7 @@ SECTIONS = (
     N_("Pledge"),
     N_("indicators.csv"),
     N_("awards.csv"),
+    N_("Year-end review"),
 )
 
 
@@ -611,7 +616,7 @@ ID_DUPLICATE = code(
     title=N_("An id used twice"),
     doc=N_("Two members (or indicators, or award types) with the same id."),
     fix=N_("Ids are unique: rename one."),
-    files=(CLUSTER,),
+    files=(CLUSTER, PROPOSALS),
     message=N_(
         "the id '{id}' is used twice in {field} (first at line {first}); ids must be unique"
     ),
@@ -642,7 +647,7 @@ MEMBER_UNKNOWN = code(
         "An id that is not a member: `chair: nam-dinhh`. The message suggests the closest member."
     ),
     fix=N_("Use the member's id from `cluster.yaml`."),
-    files=(CLUSTER, *YEAR_DOCUMENTS, INDICATORS, AWARDS),
+    files=(CLUSTER, *YEAR_DOCUMENTS, INDICATORS, AWARDS, BALLOT, SCORES, PROPOSALS),
     message=N_("{role} '{id}' is not a member in cluster.yaml{hint}"),
 )
 
@@ -653,7 +658,7 @@ MEMBER_INACTIVE = code(
     title=N_("A member named in a year it was not a member"),
     doc=N_("`chair: thai-binh` in `2026/` when Thái Bình's `last_year` is 2025."),
     fix=N_("Name a member of that year, or correct `first_year`/`last_year`."),
-    files=(*YEAR_DOCUMENTS, INDICATORS, AWARDS),
+    files=(*YEAR_DOCUMENTS, INDICATORS, AWARDS, BALLOT, SCORES, PROPOSALS),
     message=N_("{role} '{id}' was not a member in {year} (member {span})"),
 )
 
@@ -742,9 +747,9 @@ INDICATOR_ROW_DUPLICATE = code(
     ERROR,
     "indicators.csv",
     title=N_("A member has two rows"),
-    doc=N_("A member has two rows in the year's `indicators.csv`."),
+    doc=N_("A member has two rows in the year's `indicators.csv`, or in a score sheet."),
     fix=N_("Keep one."),
-    files=(INDICATORS,),
+    files=(INDICATORS, SCORES),
     message=N_("'{id}' has a second row (first at line {first}); each member has one row"),
 )
 
@@ -891,7 +896,7 @@ AWARD_TYPE_UNKNOWN = code(
         " `nam-dinh,Cờ thi đua của Chính phủ`."
     ),
     fix=N_("Use the award type's id from `cluster.yaml`; add the type there if it is new."),
-    files=(AWARDS,),
+    files=(AWARDS, PROPOSALS, BALLOT, SCORING),
     message=N_("'{award}' is not an award type id in cluster.yaml{hint}"),
 )
 
@@ -926,11 +931,219 @@ AWARD_DECISION_MISSING = code(
     title=N_("A decided award of the cluster names no decision"),
     doc=N_("An award the cluster proposed is `decided` but names no decision."),
     fix=N_("Add `decision_number` and `decision_date`, or set `status` to `proposed`."),
-    files=(AWARDS,),
+    files=(AWARDS, PROPOSALS),
     message=N_(
         "a decided award should say its decision_number and decision_date;"
         " if it is not decided yet, set status to 'proposed'"
     ),
+)
+
+
+# --- the year-end review ---------------------------------------------------------------------
+
+SCHEME_YEARS = code(
+    "scheme-years",
+    ERROR,
+    "Year-end review",
+    title=N_("Score sheets without one scoring scheme for their year"),
+    doc=N_(
+        "A year has score sheets (`scores-self.csv`, `scores-reviewed.csv`, `scores-adopted.csv`)"
+        " but no scheme of `scoring.yaml` applies to it, or two do: the sheets' columns and"
+        " maxima come from the year's one scheme, so they are not read."
+    ),
+    fix=N_(
+        "Add the scheme that was in force that year to `scoring.yaml`, or correct the"
+        " `first_year`/`last_year` of the schemes so that exactly one covers it."
+    ),
+    files=(SCORING, SCORES),
+    message=N_(
+        "no scoring scheme of scoring.yaml applies to {year}, so this score sheet is not read;"
+        " add the scheme in force that year"
+    ),
+    whole_file=True,
+)
+SCHEME_YEARS_TWICE = SCHEME_YEARS.variant(
+    "the schemes {schemes} of scoring.yaml all apply to {year}, so this score sheet is not read;"
+    " correct their first_year and last_year so that one does"
+)
+
+SCHEME_ITEM_UNKNOWN = code(
+    "scheme-item-unknown",
+    ERROR,
+    "Year-end review",
+    title=N_("A pledge criterion that refers to no item of the scheme"),
+    doc=N_(
+        "A criterion of the pledge says which group or criterion of the scoring scheme it is"
+        " (`item:`), and the scheme of that year has none of that id, or there is no scheme."
+    ),
+    fix=N_("Use the id of a group or criterion of the year's scheme in `scoring.yaml`."),
+    files=(PLEDGE,),
+    message=N_("'{item}' is no group or criterion of the scoring scheme of {year}{hint}"),
+)
+
+SCORE_OVER_MAX = code(
+    "score-over-max",
+    ERROR,
+    "Year-end review",
+    title=N_("Points above their maximum"),
+    doc=N_(
+        "A score sheet gives a criterion more points than its maximum in the scheme, a bonus or"
+        " penalty item more than its own maximum, all the bonus (or penalty) items together more"
+        " than their cap, or a negative number of points."
+    ),
+    fix=N_("Correct the points; a penalty is written as the points taken off (a positive number)."),
+    files=(SCORES,),
+    message=N_("{item} = {value} is more than its maximum, {max} points"),
+)
+SCORE_OVER_CAP = SCORE_OVER_MAX.variant(
+    "the {what} points of {member} add up to {value}, more than their cap, {cap} points"
+)
+SCORE_NEGATIVE = SCORE_OVER_MAX.variant(
+    "{item} = {value} is below 0; a penalty is written as the points taken off"
+)
+
+SCORE_MISSING = code(
+    "score-missing",
+    ERROR,
+    "Year-end review",
+    title=N_("A member without scores"),
+    doc=N_(
+        "A score sheet of the year has no row for a member active that year, or a row leaves a"
+        " criterion empty: the ranking would compare the member on less than the others."
+    ),
+    fix=N_("Add the member's row, and a score for every criterion (0 where it earned none)."),
+    files=(SCORES,),
+    message=N_("no row for '{id}', a member in {year}; every member is scored on every sheet"),
+    whole_file=True,
+)
+SCORE_CELL_MISSING = SCORE_MISSING.variant(
+    "no score for the criterion '{item}'; write 0 where the member earned none"
+)
+
+SCORE_TOTAL = code(
+    "score-total",
+    ERROR,
+    "Year-end review",
+    title=N_("Totals that do not add up"),
+    doc=N_(
+        "A score sheet's `total` is not the member's criteria plus its bonus less its penalties;"
+        " or in `scoring.yaml` a group's criteria do not add up to the group's `max`, or the"
+        " groups do not add up to the `scale`."
+    ),
+    fix=N_("Correct the points or the total (in a spreadsheet, recompute the total column)."),
+    files=(SCORES, SCORING),
+    message=N_("the total {given} is not the sum of the points, {computed}"),
+)
+SCHEME_GROUP_TOTAL = SCORE_TOTAL.variant(
+    "the criteria of the group '{group}' add up to {total}, not to its max {max}"
+)
+SCHEME_SCALE_TOTAL = SCORE_TOTAL.variant(
+    "the groups of the scheme '{scheme}' add up to {total}, not to its scale {scale}"
+)
+
+BALLOT_ARITHMETIC = code(
+    "ballot-arithmetic",
+    ERROR,
+    "Year-end review",
+    title=N_("Vote counts that do not add up"),
+    doc=N_(
+        "The counts of the minutes disagree: valid plus invalid ballots are not the ballots"
+        " returned, more ballots are returned than were issued or than members were present, or"
+        " a nominee's votes for, against and abstaining are not the valid ballots."
+    ),
+    fix=N_("Copy the counts again from the signed minutes (biên bản kiểm phiếu)."),
+    files=(BALLOT,),
+    message=N_("{valid} valid + {invalid} invalid ballots = {total}, not the {returned} returned"),
+)
+BALLOT_OVER_ISSUED = BALLOT_ARITHMETIC.variant(
+    "{returned} ballots returned, more than the {issued} issued"
+)
+BALLOT_OVER_PRESENT = BALLOT_ARITHMETIC.variant(
+    "{returned} ballots returned, more than the {present} members present"
+)
+BALLOT_VOTES = BALLOT_ARITHMETIC.variant(
+    "{member}: {yes} for + {no} against + {abstain} abstaining = {total}, not the {valid} valid"
+    " ballots"
+)
+
+BALLOT_CONCLUSION = code(
+    "ballot-conclusion",
+    ERROR,
+    "Year-end review",
+    title=N_("A conclusion that does not follow from the threshold"),
+    doc=N_(
+        "A nominee is marked `passed` (or not) against what its votes and the threshold give:"
+        " the share of votes for is taken of the denominator the minutes name (the members, the"
+        " ballots issued or the valid ballots)."
+    ),
+    fix=N_("Correct `passed`, the votes, or the threshold and what it is a share of."),
+    files=(BALLOT,),
+    message=N_(
+        "{member} has {yes} votes for out of {base} ({of}), that is {share}%; the threshold is"
+        " {rule} {percent}%, so it should say passed: {expected}"
+    ),
+)
+
+LEADING_UNIT_NOT_FIRST = code(
+    "leading-unit-not-first",
+    WARNING,
+    "Year-end review",
+    title=N_("The leading unit is not first in the ranking"),
+    doc=N_(
+        "The conference names a `leading_unit` that is not the top of the year's ranking (by the"
+        " last layer of scores each member has). The conference may decide otherwise; it then"
+        " says why in `leading_note`, and the warning goes."
+    ),
+    fix=N_("Correct `leading_unit` or the scores, or say why in `leading_note`."),
+    files=(CONFERENCE,),
+    message=N_(
+        "the leading unit '{id}' is not first in the {year} ranking ({first} is, with {points}"
+        " points); if the conference decided so, say why in leading_note"
+    ),
+)
+
+PROPOSAL_OVER_QUOTA = code(
+    "proposal-over-quota",
+    WARNING,
+    "Year-end review",
+    title=N_("More proposals than the cluster's quota"),
+    doc=N_(
+        "The year's proposals of an award type add up to more than the quota the scheme of the"
+        " year declares (`quotas:` in `scoring.yaml`)."
+    ),
+    fix=N_("Propose fewer, or correct the quota if the rules changed."),
+    files=(PROPOSALS,),
+    message=N_("{count} proposed of '{award}', more than the quota of {max} ({scheme})"),
+    whole_file=True,
+)
+
+PROPOSAL_LEDGER = code(
+    "proposal-ledger",
+    ERROR,
+    "Year-end review",
+    title=N_("A proposal and the ledger disagree"),
+    doc=N_(
+        "A proposal is `decided` but no row of the year's `awards.csv` records it (its"
+        " `proposal` column names the proposal's id); or a ledger row names a proposal that"
+        " `proposals.csv` does not have, one that was cut, or one of another award or member."
+    ),
+    fix=N_(
+        "Add the award's row to `awards.csv` with the proposal's id in the column `proposal`,"
+        " or correct the id."
+    ),
+    files=(PROPOSALS, AWARDS),
+    message=N_(
+        "the proposal '{id}' is decided but no row of {file} records it; add the row, with"
+        " proposal = {id}"
+    ),
+)
+PROPOSAL_UNKNOWN = PROPOSAL_LEDGER.variant("the proposal '{id}' is not in {file}{hint}")
+PROPOSAL_CUT_RECORDED = PROPOSAL_LEDGER.variant(
+    "the proposal '{id}' was cut, yet this row records it; correct the proposal's status or the id"
+)
+PROPOSAL_MISMATCH = PROPOSAL_LEDGER.variant(
+    "this row records '{award}' for '{member}', but the proposal '{id}' is '{proposed}' for"
+    " '{recipient}'"
 )
 
 

@@ -22,6 +22,11 @@ from thidua.catalogue import (
     AWARD_DECISION_MISSING,
     AWARD_RECIPIENT,
     AWARD_TYPE_UNKNOWN,
+    BALLOT_ARITHMETIC,
+    BALLOT_CONCLUSION,
+    BALLOT_OVER_ISSUED,
+    BALLOT_OVER_PRESENT,
+    BALLOT_VOTES,
     BASIS_MISMATCH,
     FIGURE_INCOMPLETE,
     FIGURE_UNDEFINED,
@@ -34,12 +39,29 @@ from thidua.catalogue import (
     INDICATOR_ROW_DUPLICATE,
     INDICATOR_ROW_MISSING,
     LEADERSHIP_SAME,
+    LEADING_UNIT_NOT_FIRST,
     MEMBER_INACTIVE,
     MEMBER_UNKNOWN,
     PART_OVER_WHOLE,
     PLAN_INCOMPLETE,
     PLAN_ZERO,
     PLEDGE_UNSIGNED,
+    PROPOSAL_CUT_RECORDED,
+    PROPOSAL_LEDGER,
+    PROPOSAL_MISMATCH,
+    PROPOSAL_OVER_QUOTA,
+    PROPOSAL_UNKNOWN,
+    SCHEME_GROUP_TOTAL,
+    SCHEME_ITEM_UNKNOWN,
+    SCHEME_SCALE_TOTAL,
+    SCHEME_YEARS,
+    SCHEME_YEARS_TWICE,
+    SCORE_CELL_MISSING,
+    SCORE_MISSING,
+    SCORE_NEGATIVE,
+    SCORE_OVER_CAP,
+    SCORE_OVER_MAX,
+    SCORE_TOTAL,
     SIGNATURE_DATE,
     SIGNATURE_DUPLICATE,
     VALUE_INVALID,
@@ -49,10 +71,11 @@ from thidua.catalogue import (
 )
 from thidua.figures import Figure, MemberValue, figure_of
 from thidua.findings import Finding, Position
-from thidua.i18n import _
-from thidua.models import Aggregate, Cluster, Indicator, MissingPolicy
+from thidua.i18n import N_, _
+from thidua.models import Aggregate, Ballot, Cluster, Denominator, Indicator, MissingPolicy, Scheme
 from thidua.names import did_you_mean, fold, meant, odd_note, suggest
 from thidua.repository import LedgerPass, Records, YearRecords
+from thidua.scoring import ZERO, base_of, passes, ranking, scored, share
 from thidua.tables import Batch, Row, Table
 
 
@@ -588,3 +611,372 @@ def check_award_rows(cluster: Cluster, year: int) -> BatchCheck:
                 )
 
     return check
+
+
+# --- the year-end review: scheme, scores, ballot, proposals ----------------------------------
+
+
+@repository_check(SCORE_TOTAL, AWARD_TYPE_UNKNOWN)
+def check_schemes(context: Context) -> Iterator[Finding]:
+    """Each scheme of scoring.yaml adds up: a group's criteria to the group's `max`, the groups to
+    the `scale`; its quotas name known award types."""
+    loaded = context.records.scoring
+    if loaded is None:
+        return
+    types = {t.id for t in context.cluster.award_types}
+    for i, scheme in enumerate(loaded.model.schemes):
+        groups = ZERO
+        for g, group in enumerate(scheme.groups):
+            total = sum((c.max for c in group.criteria), ZERO)
+            if group.max is not None and group.max != total:
+                pos = loaded.pos("schemes", i, "groups", g, "max")
+                yield SCHEME_GROUP_TOTAL.at(pos, group=group.id, total=total, max=group.max)
+            groups += total if group.max is None else group.max
+        if groups != scheme.scale:
+            pos = loaded.pos("schemes", i, "scale")
+            yield SCHEME_SCALE_TOTAL.at(pos, scheme=scheme.id, total=groups, scale=scheme.scale)
+        for q, quota in enumerate(scheme.quotas):
+            if quota.award not in types:
+                yield AWARD_TYPE_UNKNOWN.at(
+                    loaded.pos("schemes", i, "quotas", q, "award"),
+                    award=quota.award,
+                    hint=did_you_mean(quota.award, types),
+                )
+
+
+@year_check(SCHEME_YEARS)
+def check_scheme_of_year(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """A year with score sheets has exactly one scoring scheme."""
+    if not year.unscored:
+        return
+    scoring = context.records.scoring
+    found = scoring.model.schemes_for(year.year) if scoring is not None else []
+    for rel in year.unscored:
+        if len(found) > 1:
+            schemes = ", ".join(s.id for s in found)
+            yield SCHEME_YEARS_TWICE.at(Position(rel), schemes=schemes, year=year.year)
+        else:
+            yield SCHEME_YEARS.at(Position(rel), year=year.year)
+
+
+@year_check(SCHEME_ITEM_UNKNOWN)
+def check_pledge_items(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """A pledge criterion's `item` is a group or criterion of the year's scheme."""
+    if year.pledge is None:
+        return
+    scheme = context.records.scheme(year.year)
+    known = [g.id for g in scheme.groups] + [c.id for c in scheme.criteria] if scheme else []
+    for i, criterion in enumerate(year.pledge.model.criteria):
+        if criterion.item is not None and criterion.item not in known:
+            yield SCHEME_ITEM_UNKNOWN.at(
+                year.pledge.pos("criteria", i, "item"),
+                item=criterion.item,
+                year=year.year,
+                hint=did_you_mean(criterion.item, known),
+            )
+
+
+@year_check(MEMBER_UNKNOWN, MEMBER_INACTIVE, INDICATOR_ROW_DUPLICATE, SCORE_MISSING)
+def check_score_members(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """Each score sheet has one row for each member active that year, and none for another."""
+    for sheet in year.scores.values():
+        seen: dict[str, int] = {}
+        for row in sheet.rows:
+            member_id = row.values.get("member")
+            if member_id is None:
+                continue
+            pos = sheet.table.position(row, "member")
+            yield from member_problems(context.cluster, member_id, year.year, pos, "member")
+            if member_id in seen:
+                yield INDICATOR_ROW_DUPLICATE.at(pos, id=member_id, first=seen[member_id])
+            seen.setdefault(member_id, row.line)
+        for member in context.cluster.active(year.year):
+            if member.id not in seen:
+                yield SCORE_MISSING.at(Position(sheet.file), id=member.id, year=year.year)
+
+
+@year_check(SCORE_OVER_MAX, SCORE_MISSING, SCORE_TOTAL)
+def check_score_points(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """Every criterion is scored, within its maximum; bonus and penalty items keep within theirs
+    and within their caps; a sheet's total is its criteria plus bonus less penalties."""
+    scheme = context.records.scheme(year.year)
+    if scheme is None:
+        return
+    criteria = {c.id for c in scheme.criteria}
+    for layer, sheet in year.scores.items():
+        table = sheet.table
+        for row in sheet.rows:
+            if row.line in table.malformed:
+                continue
+            for item in scheme.items:
+                value = row.values.get(item.id)
+                if value is None:
+                    if item.id in criteria and not table.raw(row, item.id):
+                        yield SCORE_CELL_MISSING.at(table.position(row, item.id), item=item.id)
+                elif value < 0:
+                    yield SCORE_NEGATIVE.at(table.position(row, item.id), item=item.id, value=value)
+                elif value > item.max:
+                    yield SCORE_OVER_MAX.at(
+                        table.position(row, item.id), item=item.id, value=value, max=item.max
+                    )
+            score = scored(scheme, layer, row, sheet.file)
+            member = row.values.get("member") or "?"
+            caps = (
+                (_("bonus"), score.bonus, scheme.bonus),
+                (_("penalty"), score.penalty, scheme.penalties),
+            )
+            for what, value, adjustments in caps:
+                if adjustments.cap is not None and value > adjustments.cap:
+                    first = adjustments.items[0].id if adjustments.items else "member"
+                    yield SCORE_OVER_CAP.at(
+                        table.position(row, first),
+                        what=what,
+                        member=member,
+                        value=value,
+                        cap=adjustments.cap,
+                    )
+            given = row.values.get("total")
+            if given is not None and given != score.total:
+                yield SCORE_TOTAL.at(
+                    table.position(row, "total"), given=given, computed=score.total
+                )
+
+
+@year_check(
+    MEMBER_UNKNOWN, MEMBER_INACTIVE, AWARD_TYPE_UNKNOWN, BALLOT_ARITHMETIC, BALLOT_CONCLUSION
+)
+def check_ballot(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """The minutes add up: valid + invalid ballots = returned ≤ issued, returned ≤ members
+    present, each nominee's for + against + abstaining = valid ballots; each conclusion follows
+    from the threshold and its denominator; nominees are members of the year, awards known."""
+    if year.ballot is None:
+        return
+    loaded = year.ballot
+    ballot: Ballot = loaded.model
+    counts = ballot.ballots
+    if counts.valid + counts.invalid != counts.returned:
+        yield BALLOT_ARITHMETIC.at(
+            loaded.pos("ballots", "returned"),
+            valid=counts.valid,
+            invalid=counts.invalid,
+            total=counts.valid + counts.invalid,
+            returned=counts.returned,
+        )
+    if counts.returned > counts.issued:
+        yield BALLOT_OVER_ISSUED.at(
+            loaded.pos("ballots", "returned"), returned=counts.returned, issued=counts.issued
+        )
+    if ballot.present is not None and counts.returned > ballot.present:
+        yield BALLOT_OVER_PRESENT.at(
+            loaded.pos("ballots", "returned"), returned=counts.returned, present=ballot.present
+        )
+    types = {t.id for t in context.cluster.award_types}
+    members = len(context.cluster.active(year.year))
+    for q, question in enumerate(ballot.questions):
+        if question.award is not None and question.award not in types:
+            yield AWARD_TYPE_UNKNOWN.at(
+                loaded.pos("questions", q, "award"),
+                award=question.award,
+                hint=did_you_mean(question.award, types),
+            )
+        threshold = question.threshold or ballot.threshold
+        base = base_of(ballot, threshold, members)
+        for n, vote in enumerate(question.nominees):
+            pos = loaded.pos("questions", q, "nominees", n, "member")
+            yield from member_problems(context.cluster, vote.member, year.year, pos, "nominee")
+            total = vote.for_ + vote.against + vote.abstain
+            if total != counts.valid:
+                yield BALLOT_VOTES.at(
+                    loaded.pos("questions", q, "nominees", n, "for"),
+                    member=vote.member,
+                    yes=vote.for_,
+                    no=vote.against,
+                    abstain=vote.abstain,
+                    total=total,
+                    valid=counts.valid,
+                )
+            expected = passes(vote.for_, base, threshold)
+            if vote.passed != expected:
+                rule = _("at least") if threshold.rule == "at-least" else _("more than")
+                yield BALLOT_CONCLUSION.at(
+                    loaded.pos("questions", q, "nominees", n, "passed"),
+                    member=vote.member,
+                    yes=vote.for_,
+                    share=share(vote.for_, base),
+                    base=base,
+                    of=_(DENOMINATOR_WORDS[threshold.of]),
+                    rule=rule,
+                    percent=threshold.percent,
+                    expected=str(expected).lower(),
+                )
+
+
+DENOMINATOR_WORDS = {
+    Denominator.MEMBERS: N_("the members"),
+    Denominator.ISSUED: N_("the ballots issued"),
+    Denominator.VALID: N_("the valid ballots"),
+}
+
+
+@year_check(LEADING_UNIT_NOT_FIRST)
+def check_leading_unit(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """The conference's leading unit is first in the year's ranking (one of the first, if tied),
+    unless the conference says why not in `leading_note`."""
+    conf = year.conference
+    if conf is None or conf.model.leading_unit is None or conf.model.leading_note is not None:
+        return
+    standings = ranking(context.records, year.year)
+    if standings is None or not standings.first:
+        return
+    first = standings.first
+    if conf.model.leading_unit not in {s.member for s in first}:
+        yield LEADING_UNIT_NOT_FIRST.at(
+            conf.pos("leading_unit"),
+            id=conf.model.leading_unit,
+            year=year.year,
+            first=", ".join(s.member for s in first),
+            points=first[0].total,
+        )
+
+
+@year_check(
+    MEMBER_UNKNOWN,
+    MEMBER_INACTIVE,
+    AWARD_TYPE_UNKNOWN,
+    ID_DUPLICATE,
+    AWARD_DECISION_MISSING,
+    PROPOSAL_OVER_QUOTA,
+    PROPOSAL_LEDGER,
+)
+def check_proposals(context: Context, year: YearRecords) -> Iterator[Finding]:
+    """Each proposal has its own id, names a member of the year and a known award type; a decided
+    one names its decision and has its row in the award ledger, and every ledger row that names a
+    proposal names one that exists; the year's proposals keep within the scheme's quotas."""
+    cluster = context.cluster
+    sheet = year.proposals
+    types = {t.id for t in cluster.award_types}
+    ids: dict[str, int] = {}
+    if sheet is not None:
+        table = sheet.table
+        totals: dict[str, int] = {}
+        for row in sheet.rows:
+            v = row.values
+            proposal_id, award, member = v.get("id"), v.get("award"), v.get("member")
+            if proposal_id is not None:
+                if proposal_id in ids:
+                    yield ID_DUPLICATE.at(
+                        table.position(row, "id"),
+                        id=proposal_id,
+                        field="proposals.csv",
+                        first=ids[proposal_id],
+                    )
+                ids.setdefault(proposal_id, row.line)
+            if member is not None:
+                yield from member_problems(
+                    cluster, member, year.year, table.position(row, "member"), "member"
+                )
+            if award is not None and award not in types:
+                hint = did_you_mean(award, types)
+                yield AWARD_TYPE_UNKNOWN.at(table.position(row, "award"), award=award, hint=hint)
+            if award is not None:
+                totals[award] = totals.get(award, 0) + (v.get("count") or 1)
+            decided = v.get("status") == "decided"
+            if decided and v.get("decision_date") is None and not table.raw(row, "decision_number"):
+                yield AWARD_DECISION_MISSING.at(table.position(row, "status"))
+        yield from _quotas(context.records.scheme(year.year), totals, sheet.file)
+    yield from _ledger_links(context, year, ids)
+
+
+def _quotas(scheme: Scheme | None, totals: dict[str, int], file: str) -> Iterator[Finding]:
+    """proposal-over-quota: more proposals of a type than the scheme of the year allows."""
+    if scheme is None:
+        return
+    for quota in scheme.quotas:
+        count = totals.get(quota.award, 0)
+        if count > quota.max:
+            yield PROPOSAL_OVER_QUOTA.at(
+                Position(file), count=count, award=quota.award, max=quota.max, scheme=scheme.id
+            )
+
+
+def _ledger_links(context: Context, year: YearRecords, ids: dict[str, int]) -> Iterator[Finding]:
+    """proposal-ledger, both ways, when the year's ledger was read to its end."""
+    if not year.ledger_read:
+        return
+    claims: dict[str, Claim] | None = year.ledger.get(ProposalClaims.name)
+    if claims is None:
+        if year.awards_file is not None:
+            return  # the ledger could not be read to its end: its finding says why
+        claims = {}
+    sheet = year.proposals
+    proposed: dict[str, Row] = {}
+    if sheet is not None:
+        for row in sheet.rows:
+            proposal_id = row.values.get("id")
+            if proposal_id is None:
+                continue
+            proposed.setdefault(proposal_id, row)
+            if row.values.get("status") == "decided" and proposal_id not in claims:
+                yield PROPOSAL_LEDGER.at(
+                    sheet.table.position(row, "status"),
+                    id=proposal_id,
+                    file=f"{year.year}/awards.csv",
+                )
+    elif (context.records.root / str(year.year) / "proposals.csv").exists():
+        return  # proposals.csv could not be read: its finding says why
+    for proposal_id, (pos, award, member) in claims.items():
+        found = proposed.get(proposal_id)
+        if found is None:
+            yield PROPOSAL_UNKNOWN.at(
+                pos,
+                id=proposal_id,
+                file=f"{year.year}/proposals.csv",
+                hint=did_you_mean(proposal_id, ids),
+            )
+            continue
+        v = found.values
+        if v.get("status") == "cut":
+            yield PROPOSAL_CUT_RECORDED.at(pos, id=proposal_id)
+        elif award != v.get("award") or (v.get("member") is not None and member != v.get("member")):
+            yield PROPOSAL_MISMATCH.at(
+                pos,
+                award=award or "",
+                member=member or "",
+                id=proposal_id,
+                proposed=v.get("award") or "",
+                recipient=v.get("member") or "",
+            )
+
+
+# a ledger row's claim on a proposal: where it is, and the award and member it records
+Claim = tuple[Position, str | None, str | None]
+
+
+class ProposalClaims:
+    """The proposals the award ledger says it records (its column `proposal`): each id with the
+    first row that names it, gathered as the ledger streams past."""
+
+    name = "proposals"
+
+    def start(self, cluster: Cluster, year: int, table: Table) -> LedgerPass:
+        return _ClaimsPass(table, {})
+
+
+@dataclass(slots=True)
+class _ClaimsPass:
+    table: Table
+    claims: dict[str, Claim]
+
+    def feed(self, batch: Batch) -> Iterable[Finding]:
+        column = batch.values.get("proposal")
+        if column is not None and any(column):
+            awards, members = batch.values["award"], batch.values.get("member")
+            for k, proposal_id in enumerate(column):
+                if proposal_id is not None and proposal_id not in self.claims:
+                    pos = self.table.position(batch.row(k), "proposal")
+                    member = members[k] if members is not None else None
+                    self.claims[proposal_id] = (pos, awards[k], member)
+        return ()
+
+    def finish(self) -> dict[str, Claim]:
+        return self.claims

@@ -214,14 +214,14 @@ def schema(
     data: DataOption = Path("data"),
     lang: LangOption = None,
 ) -> None:
-    from thidua.schema import cluster_of, write_schemas
+    from thidua.schema import cluster_of, scoring_of, write_schemas
     from thidua.writes import check_schema_folder
 
     folder = output or data / "schemas"
     with _refusals(data, _("write the schemas")):
         check_schema_folder(data, folder)
         cluster = cluster_of(data)
-        for path in write_schemas(folder, cluster):
+        for path in write_schemas(folder, cluster, scoring_of(data)):
             print(path, file=sys.stderr)
     if cluster is None:
         print(
@@ -565,6 +565,99 @@ def export(
     for note in notes:
         print(f"thidua: {visible(note)}", file=sys.stderr)
     _output(data, output, content)
+
+
+@app.command(
+    help=_(
+        "Rank the members on the year-end scores of YEAR (chấm điểm, xếp hạng): the total on each\nsheet (self, reviewed, adopted), the difference between self and reviewed, the rank; ties\nare listed as ties. Each member is ranked on its last sheet.\n\nExample: thidua score 2024 --format json"
+    )
+)
+def score(
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The emulation year, e.g. 2024."),
+            callback=_year,
+            autocompletion=_complete_years,
+            metavar="YEAR",
+        ),
+    ],
+    data: DataOption = Path("data"),
+    format: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help=_("md (the ranking table) or json.")),
+    ] = ReportFormat.md,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help=_("Show each member's points, sheet by sheet, and the arithmetic.")
+        ),
+    ] = False,
+    lang: Annotated[Lang, typer.Option(help=_("Language of the table: vi or en."))] = Lang.vi,
+) -> None:
+    from thidua import review
+
+    if explain and format is not ReportFormat.md:
+        raise typer.BadParameter(_("--explain shows the arithmetic; leave out --format"))
+    with _refusals(data, _("rank the members")):
+        records = review.review_records(data, year, ledger=False)
+        ranking = review.year_ranking(records, year)
+        if explain:
+            text = review.explain(ranking, root=data)
+        elif format is ReportFormat.json:
+            text = review.ranking_json_text(ranking)
+        else:
+            text = review.render_ranking(records, ranking, lang.value)
+    sys.stdout.write(text)
+
+
+@app.command(
+    help=_(
+        "Write the award proposals of YEAR (tờ trình đề nghị khen thưởng, one per awarding authority,\nin the shape of Decree 98/2023/NĐ-CP, Appendix I, Form 01) and the vote-count minutes\n(biên bản kiểm phiếu), in Markdown, from the records.\n\nExample: thidua propose 2024 --output de-nghi-2024.md"
+    )
+)
+def propose(
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The emulation year, e.g. 2024."),
+            callback=_year,
+            autocompletion=_complete_years,
+            metavar="YEAR",
+        ),
+    ],
+    data: DataOption = Path("data"),
+    template: Annotated[
+        Path | None,
+        typer.Option(help=_("Your own Jinja template, rendered in a sandbox."), show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=_("Write to this file instead of the screen."),
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    from thidua import review
+
+    _check_output(data, output)
+    _format(data, None, output, template, ("md",))  # Word output of the review is not made yet
+    if output is not None and template is not None and output.resolve() == template.resolve():
+        raise _fail(
+            _("--output {output} is your template; write the report to another file").format(
+                output=output
+            )
+        )
+    with _refusals(data, _("write the proposals")):
+        text = review.render_proposals(review.review_records(data, year), year, template)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _output(data, output, text)
 
 
 @app.command(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from thidua.checks import LedgerChecks, run
+from thidua.checks import LedgerChecks, ProposalClaims, run
 from thidua.findings import Finding, Severity
 from thidua.repository import LedgerConsumer, Records, load
 
@@ -41,7 +41,12 @@ def inspect(
     """Read and check the repository at `root` (or only some of its years, see `load`); other
     `consumers` read the ledgers in the same pass as the checks."""
     reading = load(
-        root, years, ledgers, consumers=[LedgerChecks(), *consumers], jobs=jobs, progress=progress
+        root,
+        years,
+        ledgers,
+        consumers=[LedgerChecks(), ProposalClaims(), *consumers],
+        jobs=jobs,
+        progress=progress,
     )
     findings = reading.findings
     if reading.records is not None:

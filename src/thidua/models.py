@@ -528,6 +528,10 @@ class Conference(Record):
     leading_unit: Slug | None = Field(
         None, description="The unit acclaimed as leading the cluster this year (đơn vị dẫn đầu)"
     )
+    leading_note: Text | None = Field(
+        None,
+        description="Why the conference acclaimed a leading unit other than the top of the ranking",
+    )
     notes: list[Text] = []
     sources: list[Text] = []
     report: ReportDocument | None = Field(
@@ -549,6 +553,9 @@ class Criterion(Record):
         | None
     ) = None
     group: Text | None = None
+    item: ColumnId | None = Field(
+        None, description="The criterion or group of the year's scoring scheme it refers to"
+    )
 
 
 class Signature(Record):
@@ -573,9 +580,232 @@ class Pledge(Record):
     signatures: list[Signature] = []
 
 
+# --- scoring.yaml: the year-end review's rules ---------------------------------------------
+
+Points = Annotated[
+    Decimal,
+    Field(ge=0),
+    BeforeValidator(check_number),
+    WithJsonSchema({"type": "number", "minimum": 0}),
+]
+Count = Annotated[
+    int,
+    Field(ge=0, le=10**9),
+    BeforeValidator(check_number),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 10**9}),
+]
+# columns of a score sheet that are not items of a scheme
+SHEET_COLUMNS = ("member", "name", "total", "by", "date", "note")
+
+
+class Issued(Record):
+    """The document that issued a scoring scheme (quyết định, quy định): its number, date and body."""
+
+    number: Text = Field(description="e.g. 15/QĐ-KTĐ")
+    date: Date | None = None
+    by: Text = Field(description="The body that issued it")
+    title: Text | None = None
+
+
+class ScoreItem(Record):
+    """A criterion (tiêu chí), a bonus item (điểm thưởng) or a penalty item (điểm trừ), and the
+    most points it may give or take."""
+
+    id: ColumnId
+    label: Text
+    max: Points
+
+
+class CriterionGroup(Record):
+    """A group of criteria (nhóm tiêu chí) and its maximum points."""
+
+    id: ColumnId
+    label: Text
+    max: Points | None = Field(None, description="The group's maximum: its criteria's maxima")
+    criteria: Annotated[list[ScoreItem], Field(min_length=1)]
+
+
+class Adjustments(Record):
+    """Bonus or penalty items, and the most points they may give or take in all (cap)."""
+
+    cap: Points | None = None
+    items: list[ScoreItem] = []
+
+
+class Quota(Record):
+    """The most awards of one type the cluster may propose in a year (a warning past it)."""
+
+    award: Slug
+    max: Count
+    note: Text | None = None
+
+
+class Scheme(Record):
+    """A scoring scheme (thang điểm, bảng điểm): the criteria and their points, bonus and penalty
+    items, the scale, the tie-break order, for the years it applies to."""
+
+    id: Slug
+    first_year: YearNumber
+    last_year: YearNumber | None = Field(None, description="Last year it applies to; empty: still")
+    issued: Issued
+    scale: Points = Field(description="The most points the criteria give: 100, 1000, …")
+    groups: Annotated[list[CriterionGroup], Field(min_length=1)]
+    bonus: Adjustments = Adjustments()
+    penalties: Adjustments = Adjustments()
+    tie_break: list[ColumnId] = Field(
+        [], description="Groups or criteria compared in order when totals are equal; then tied"
+    )
+    quotas: list[Quota] = []
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _ids(self) -> Scheme:
+        if self.last_year is not None and self.last_year < self.first_year:
+            raise ValueError(
+                _("last_year {last} is before first_year {first}").format(
+                    last=self.last_year, first=self.first_year
+                )
+            )
+        seen: set[str] = set()
+        for item_id in [g.id for g in self.groups] + [i.id for i in self.items]:
+            if item_id in SHEET_COLUMNS:
+                raise ValueError(
+                    _("'{id}' is a column of every score sheet; give the item another id").format(
+                        id=item_id
+                    )
+                )
+            if item_id in seen:
+                raise ValueError(
+                    _("the id '{id}' is used twice in the scheme; ids must be unique").format(
+                        id=item_id
+                    )
+                )
+            seen.add(item_id)
+        for ref in self.tie_break:
+            if ref not in seen:
+                raise ValueError(
+                    _("tie_break names '{id}', which is no group or item of the scheme").format(
+                        id=ref
+                    )
+                )
+        return self
+
+    def applies_to(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    @property
+    def criteria(self) -> list[ScoreItem]:
+        return [c for g in self.groups for c in g.criteria]
+
+    @property
+    def items(self) -> list[ScoreItem]:
+        """Every column of a score sheet: criteria, bonus items, penalty items."""
+        return [*self.criteria, *self.bonus.items, *self.penalties.items]
+
+    def group(self, group_id: str) -> CriterionGroup | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+
+class Scoring(Record):
+    """scoring.yaml: the cluster's scoring schemes, each for a range of years."""
+
+    schemes: Annotated[list[Scheme], Field(min_length=1)]
+
+    def schemes_for(self, year: int) -> list[Scheme]:
+        """The schemes that apply to `year` (check says when that is not exactly one)."""
+        return [s for s in self.schemes if s.applies_to(year)]
+
+    def scheme_for(self, year: int) -> Scheme | None:
+        found = self.schemes_for(year)
+        return found[0] if len(found) == 1 else None
+
+
+# --- YEAR/ballot.yaml: the vote-count minutes ------------------------------------------------
+
+
+class Denominator(StrEnum):
+    """What a share of votes is a share of: it differs between forms, so it is data."""
+
+    MEMBERS = "members"  # the members entitled to vote
+    ISSUED = "issued"  # the ballots issued
+    VALID = "valid"  # the valid ballots
+
+
+class ThresholdRule(StrEnum):
+    AT_LEAST = "at-least"  # từ … trở lên
+    MORE_THAN = "more-than"  # trên, quá
+
+
+class Threshold(Record):
+    """What a nominee needs: `percent` of `of`, at least or more than."""
+
+    percent: Annotated[
+        Decimal,
+        Field(ge=0, le=100),
+        BeforeValidator(check_number),
+        WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}),
+    ]
+    of: Denominator
+    rule: ThresholdRule = ThresholdRule.AT_LEAST
+
+
+class BallotCounts(Record):
+    """Ballots issued (phát ra), returned (thu về), valid (hợp lệ) and invalid (không hợp lệ)."""
+
+    issued: Count
+    returned: Count
+    valid: Count
+    invalid: Count
+
+
+class Vote(Record):
+    """One nominee's votes on one question: for (đồng ý), against (không đồng ý), abstaining (không
+    ý kiến), and whether the count passed it (the conclusion)."""
+
+    member: Slug
+    for_: Count = Field(alias="for")
+    against: Count
+    abstain: Count
+    passed: bool
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Question(Record):
+    """One question of the ballot: acclaiming the leading unit, or proposing an award."""
+
+    id: Slug
+    subject: Text = Field(description="e.g. Suy tôn đơn vị dẫn đầu Khối")
+    leading_unit: bool = Field(False, description="The question that acclaims the leading unit")
+    award: Slug | None = Field(None, description="The award type the question proposes")
+    threshold: Threshold | None = Field(None, description="Default: the ballot's threshold")
+    nominees: Annotated[list[Vote], Field(min_length=1)]
+    conclusion: Text | None = None
+
+
+class Ballot(Record):
+    """YEAR/ballot.yaml: the vote-count minutes (biên bản kiểm phiếu) of the year-end review."""
+
+    year: YearNumber
+    title: Text | None = None
+    date: Date
+    place: Text | None = None
+    voters: Count | None = Field(
+        None, description="Members entitled to vote (default: the members of the year)"
+    )
+    present: Count | None = Field(None, description="Members present")
+    board: list[Text] = Field([], description="The counting board (ban kiểm phiếu)")
+    ballots: BallotCounts
+    threshold: Threshold
+    questions: Annotated[list[Question], Field(min_length=1)]
+    note: Text | None = None
+
+
 YAML_MODELS: dict[str, type[Record]] = {
     "cluster": Cluster,
     "leadership": Leadership,
     "conference": Conference,
     "pledge": Pledge,
+    "scoring": Scoring,
+    "ballot": Ballot,
 }

@@ -23,9 +23,10 @@ from thidua.figures import (
 )
 from thidua.findings import Refused
 from thidua.i18n import _
-from thidua.models import Cluster, Conference, Indicator, Leadership, Member, Pledge
+from thidua.models import Ballot, Cluster, Conference, Indicator, Leadership, Member, Pledge
 from thidua.names import fold
 from thidua.repository import Records
+from thidua.scoring import Ranking, ranking
 
 if TYPE_CHECKING:
     from thidua.rendering import FrozenDict
@@ -98,6 +99,8 @@ class Summary:
     next_pledge: PledgeStatus | None
     previous_year: int | None
     changes: dict[str, list[Unit]] = field(default_factory=dict)
+    ranking: Ranking | None = None  # the year-end ranking, where the year has score sheets
+    ballot: Ballot | None = None  # the vote-count minutes, where the year has them
 
 
 def _unit(member: Member, year: int) -> Unit:
@@ -184,6 +187,8 @@ def build(records: Records, year: int) -> Summary:
         next_pledge=next_pledge,
         previous_year=year - 1 if before is not None and before.indicators is not None else None,
         changes=changes,
+        ranking=ranking(records, year),
+        ballot=current.ballot.model if current.ballot is not None else None,
     )
 
 
@@ -273,7 +278,14 @@ def as_json(summary: Summary) -> dict[str, Any]:
 
     conf = summary.conference
     pledge = summary.next_pledge
-    return {
+    review = {}  # only where the year has them, so that reports of other years stay as they were
+    if summary.ranking is not None:
+        from thidua.review import ranking_json
+
+        review["ranking"] = ranking_json(summary.ranking)
+    if summary.ballot is not None:
+        review["ballot"] = summary.ballot.model_dump(mode="json", by_alias=True)
+    return review | {
         "cluster": {"id": summary.cluster.id, "name": summary.cluster.name},
         "year": summary.year,
         "members": [_unit_json(u) for u in summary.members],
@@ -539,6 +551,10 @@ def template_data(summary: Summary) -> FrozenDict:
             "movements": pledge.movements,
         },
     }
+    from thidua.review import ballot_data, ranking_data
+
+    data["ranking"] = ranking_data(summary.cluster, summary.ranking) if summary.ranking else None
+    data["ballot"] = ballot_data(summary.cluster, summary.ballot) if summary.ballot else None
     frozen = freeze(data)
     assert isinstance(frozen, FrozenDict)
     return frozen

@@ -34,9 +34,29 @@ from thidua.catalogue import (
 from thidua.csvfile import CsvFile
 from thidua.findings import FileProblem, Finding, Position
 from thidua.i18n import _
-from thidua.models import Cluster, Conference, Leadership, Pledge, Record
+from thidua.models import (
+    Ballot,
+    Cluster,
+    Conference,
+    Leadership,
+    Pledge,
+    Record,
+    Scheme,
+    Scoring,
+)
 from thidua.names import did_you_mean
-from thidua.tables import AWARD_COLUMNS, Batch, Column, Row, Table, indicator_columns
+from thidua.tables import (
+    AWARD_COLUMNS,
+    PROPOSAL_COLUMNS,
+    SCORE_FILES,
+    Batch,
+    Column,
+    Layer,
+    Row,
+    Table,
+    indicator_columns,
+    score_columns,
+)
 from thidua.textfile import read_text
 from thidua.validation import validation_findings
 from thidua.yamlfile import YamlDocument, load_yaml
@@ -47,9 +67,11 @@ YEAR_YAML: dict[str, type[Record]] = {
     "leadership.yaml": Leadership,
     "conference.yaml": Conference,
     "pledge.yaml": Pledge,
+    "ballot.yaml": Ballot,
 }
-YEAR_CSV = ("indicators.csv", "awards.csv")
+YEAR_CSV = ("indicators.csv", "awards.csv", "proposals.csv", *SCORE_FILES)
 YEAR_FILES = (*YEAR_YAML, *YEAR_CSV)
+TOP_FILES = ("cluster.yaml", "scoring.yaml")
 _YEAR_DIR = re.compile(r"\d{4}")
 _LEFTOVER = re.compile(r"\.thidua-.*\.tmp")  # see thidua.writes: a crashed write's temporary file
 _IGNORED = re.compile(r"(README.*|\..*|.*\.md|.*~|schemas)", re.IGNORECASE)
@@ -68,6 +90,18 @@ class Loaded(Generic[M]):
 
     def pos(self, *loc: str | int) -> Position:
         return self.doc.position(loc)
+
+
+@dataclass(slots=True)
+class Sheet:
+    """A CSV file of a year read whole: its rows and the table (for positions)."""
+
+    table: Table
+    rows: list[Row]
+
+    @property
+    def file(self) -> str:
+        return self.table.file.rel
 
 
 class LedgerPass(Protocol):
@@ -106,6 +140,12 @@ class YearRecords:
     # awards.csv streamed to the consumers: what each gathered, by its name
     awards_file: str | None = None
     ledger: dict[str, Any] = field(default_factory=dict)
+    ledger_read: bool = False  # whether the ledger was to be read (it may be absent)
+    # the year-end review: the vote-count minutes, the score sheets by layer, the proposals
+    ballot: Loaded[Ballot] | None = None
+    scores: dict[Layer, Sheet] = field(default_factory=dict)
+    unscored: list[str] = field(default_factory=list)  # score sheets left unread: no scheme
+    proposals: Sheet | None = None
 
     @property
     def indicators_file(self) -> str | None:
@@ -121,6 +161,11 @@ class Records:
     cluster_doc: YamlDocument
     years: dict[int, YearRecords] = field(default_factory=dict)
     folders: list[int] = field(default_factory=list)  # every year folder, read or not
+    scoring: Loaded[Scoring] | None = None  # scoring.yaml, if it is there and valid
+
+    def scheme(self, year: int) -> Scheme | None:
+        """The scoring scheme of `year`, when exactly one applies."""
+        return self.scoring.model.scheme_for(year) if self.scoring is not None else None
 
     def cluster_pos(self, *loc: str | int) -> Position:
         """Where a value of cluster.yaml stands."""
@@ -182,6 +227,15 @@ def load(
         files += 1
         cluster, found = load_record(cluster_path, "cluster.yaml", Cluster)
         findings += found
+    scoring: Loaded[Scoring] | None = None
+    scoring_path = root / "scoring.yaml"
+    if _present(scoring_path):
+        if (away := _outside(root, scoring_path, "scoring.yaml")) is not None:
+            findings.append(away)
+        else:
+            files += 1
+            scoring, found = load_record(scoring_path, "scoring.yaml", Scoring)
+            findings += found
 
     folders: list[int] = []
     todo: list[tuple[Path, bool]] = []
@@ -189,7 +243,7 @@ def load(
         if _LEFTOVER.fullmatch(entry.name):
             findings.append(FILE_LEFTOVER.at(Position(entry.name)))
             continue
-        if entry.name == "cluster.yaml" or _IGNORED.fullmatch(entry.name):
+        if entry.name in TOP_FILES or _IGNORED.fullmatch(entry.name):
             continue
         if entry.is_dir() and _YEAR_DIR.fullmatch(entry.name):
             folders.append(int(entry.name))
@@ -202,7 +256,18 @@ def load(
                 FILE_UNKNOWN_TOP.at(Position(entry.name + ("/" if entry.is_dir() else "")))
             )
     model = cluster.model if cluster is not None else None
-    work = [_YearJob(root, folder, model, ledger, tuple(consumers)) for folder, ledger in todo]
+    rules = scoring.model if scoring is not None else None
+    work = [
+        _YearJob(
+            root,
+            folder,
+            model,
+            rules.scheme_for(int(folder.name)) if rules is not None else None,
+            ledger,
+            tuple(consumers),
+        )
+        for folder, ledger in todo
+    ]
     jobs = _jobs(todo) if jobs is None else jobs
     read: dict[int, YearRecords] = {}
     for done, (year, found, count) in enumerate(_run(work, jobs), start=1):
@@ -213,7 +278,8 @@ def load(
         files += count
     if cluster is None:
         return Reading(None, findings, files)
-    return Reading(Records(root, cluster.model, cluster.doc, read, folders), findings, files)
+    records = Records(root, cluster.model, cluster.doc, read, folders, scoring)
+    return Reading(records, findings, files)
 
 
 def _outside(root: Path, path: Path, rel: str) -> Finding | None:
@@ -263,11 +329,14 @@ class _YearJob:
     root: Path
     folder: Path
     cluster: Cluster | None
+    scheme: Scheme | None
     ledger: bool
     consumers: tuple[LedgerConsumer, ...]
 
     def __call__(self) -> tuple[YearRecords, list[Finding], int]:
-        return _load_year(self.root, self.folder, self.cluster, self.ledger, self.consumers)
+        return _load_year(
+            self.root, self.folder, self.cluster, self.scheme, self.ledger, self.consumers
+        )
 
 
 def _run_job(job: _YearJob) -> tuple[YearRecords, list[Finding], int]:
@@ -291,10 +360,12 @@ def _load_year(
     root: Path,
     folder: Path,
     cluster: Cluster | None,
+    scheme: Scheme | None,
     ledger: bool,
     consumers: Sequence[LedgerConsumer],
 ) -> tuple[YearRecords, list[Finding], int]:
-    """One year folder: its records, its findings, and how many files were read."""
+    """One year folder: its records, its findings, and how many files were read. The score
+    sheets are read against the year's scoring scheme (`scheme`), and left unread without one."""
     findings: list[Finding] = []
     files = 0
     number = int(folder.name)
@@ -336,6 +407,22 @@ def _load_year(
         year.conference = _year_record(folder, "conference.yaml", Conference, findings)
     if present("pledge.yaml"):
         year.pledge = _year_record(folder, "pledge.yaml", Pledge, findings)
+    if present("ballot.yaml"):
+        year.ballot = _year_record(folder, "ballot.yaml", Ballot, findings)
+    for name, layer in SCORE_FILES.items():
+        if not present(name):
+            continue
+        if scheme is None:
+            year.unscored.append(f"{folder.name}/{name}")
+            continue
+        files += 1
+        sheet = _sheet(folder / name, f"{folder.name}/{name}", score_columns(scheme), findings)
+        if sheet is not None:
+            year.scores[layer] = sheet
+    if present("proposals.csv"):
+        files += 1
+        path = folder / "proposals.csv"
+        year.proposals = _sheet(path, f"{folder.name}/proposals.csv", PROPOSAL_COLUMNS, findings)
     if cluster is None:
         return year, findings, files  # the CSV columns come from cluster.yaml
     path = folder / "indicators.csv"
@@ -350,6 +437,7 @@ def _load_year(
             if rows is not None and table.header_ok:
                 year.indicators, year.indicator_table = rows, table
     path = folder / "awards.csv"
+    year.ledger_read = ledger
     if ledger and present("awards.csv"):
         files += 1
         year.awards_file = f"{folder.name}/awards.csv"
@@ -361,7 +449,7 @@ def _load_year(
     return year, findings, files
 
 
-Y = TypeVar("Y", Leadership, Conference, Pledge)
+Y = TypeVar("Y", Leadership, Conference, Pledge, Ballot)
 
 
 def _year_record(
@@ -385,6 +473,19 @@ def _table(path: Path, rel: str, columns: dict[str, Column]) -> Table | Finding:
         return Table(CsvFile(path, rel), columns)
     except FileProblem as exc:
         return exc.finding
+
+
+def _sheet(
+    path: Path, rel: str, columns: dict[str, Column], findings: list[Finding]
+) -> Sheet | None:
+    """A CSV file read whole, if it can be read to its end with a valid header."""
+    table = _table(path, rel, columns)
+    if isinstance(table, Finding):
+        findings.append(table)
+        return None
+    rows, found = _rows(table)
+    findings += found
+    return Sheet(table, rows) if rows is not None and table.header_ok else None
 
 
 def _rows(table: Table) -> tuple[list[Row] | None, list[Finding]]:

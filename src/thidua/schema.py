@@ -15,15 +15,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from thidua.models import YAML_MODELS, Cluster, Date
+from thidua.models import YAML_MODELS, Cluster, Date, Scoring
 from thidua.tables import (
     AWARD_COLUMNS,
+    PROPOSAL_COLUMNS,
     Column,
     EnumParser,
     FigureParser,
     indicator_columns,
     parse_count,
     parse_date,
+    score_columns,
 )
 from thidua.writes import write_atomic
 
@@ -58,7 +60,7 @@ def _field(column: Column, ids: dict[str, list[str]]) -> dict[str, Any]:
         field["description"] = column.description
     constraints: dict[str, Any] = {}
     parse = column.parse
-    if isinstance(parse, FigureParser):
+    if isinstance(parse, FigureParser):  # points too
         field |= {"type": "number", "bareNumber": False, "decimalChar": "."}
     elif parse is parse_count:
         field["type"] = "integer"
@@ -76,11 +78,21 @@ def _field(column: Column, ids: dict[str, list[str]]) -> dict[str, Any]:
     return field
 
 
-def table_schemas(cluster: Cluster) -> dict[str, dict[str, Any]]:
-    """The Table Schemas of a year's CSV files for this cluster, by file kind."""
+def table_schemas(cluster: Cluster, scoring: Scoring | None = None) -> dict[str, dict[str, Any]]:
+    """The Table Schemas of a year's CSV files for this cluster, by file kind; with scoring.yaml,
+    the score sheets' of each scheme too (`scores.<scheme id>`)."""
     members = {"member": [m.id for m in cluster.members]}
     awards = members | {"award": [t.id for t in cluster.award_types]}
-    return {
+    sheets = {
+        f"scores.{scheme.id}": {
+            "fields": [_field(c, members) for c in score_columns(scheme).values()],
+            "fieldsMatch": "superset",
+            "missingValues": [""],
+            "primaryKey": ["member"],
+        }
+        for scheme in (scoring.schemes if scoring is not None else [])
+    }
+    return sheets | {
         "indicators": {
             "fields": [_field(c, members) for c in indicator_columns(cluster).values()],
             "fieldsMatch": "superset",  # any order; optional columns may be left out
@@ -91,6 +103,12 @@ def table_schemas(cluster: Cluster) -> dict[str, dict[str, Any]]:
             "fields": [_field(c, awards) for c in AWARD_COLUMNS.values()],
             "fieldsMatch": "superset",
             "missingValues": [""],
+        },
+        "proposals": {
+            "fields": [_field(c, awards) for c in PROPOSAL_COLUMNS.values()],
+            "fieldsMatch": "superset",
+            "missingValues": [""],
+            "primaryKey": ["id"],
         },
     }
 
@@ -106,14 +124,27 @@ def cluster_of(root: Path) -> Cluster | None:
     return loaded.model if loaded is not None else None
 
 
-def write_schemas(folder: Path, cluster: Cluster | None = None) -> list[Path]:
+def scoring_of(root: Path) -> Scoring | None:
+    """The scoring schemes of a data folder, if its scoring.yaml is there and valid."""
+    from thidua.repository import load_record
+
+    path = root / "scoring.yaml"
+    if not path.is_file():
+        return None
+    loaded, _ = load_record(path, "scoring.yaml", Scoring)
+    return loaded.model if loaded is not None else None
+
+
+def write_schemas(
+    folder: Path, cluster: Cluster | None = None, scoring: Scoring | None = None
+) -> list[Path]:
     """Write `<kind>.schema.json` files into `folder`, and with a cluster the Table Schemas
     `<file>.table.json` of its CSV files; returns the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     documents: dict[str, Any] = {f"{k}.schema.json": s for k, s in schemas().items()}
     if cluster is not None:
-        documents |= {f"{k}.table.json": s for k, s in table_schemas(cluster).items()}
+        documents |= {f"{k}.table.json": s for k, s in table_schemas(cluster, scoring).items()}
     for name, schema in documents.items():
         path = folder / name
         write_atomic(path, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")

@@ -38,7 +38,7 @@ from thidua.catalogue import (
 from thidua.csvfile import CsvFile, LineNumbers
 from thidua.findings import Finding, Position
 from thidua.i18n import _
-from thidua.models import Cluster, parse_dmy
+from thidua.models import Cluster, Scheme, parse_dmy
 from thidua.names import did_you_mean, fold, meant
 from thidua.numbers import MAX_DIGITS, other_digits, shown, written_digits
 from thidua.textfile import MarksError, marks_problem, nfc
@@ -525,6 +525,99 @@ AWARD_COLUMNS: dict[str, Column] = {
         Column("decision_number", None, description="số quyết định"),
         Column("decision_date", parse_date, description="ngày quyết định", fast=fast_dates),
         Column("issuer", None, description="cơ quan/người ký quyết định"),
+        Column("note", None),
+        Column(
+            "proposal",
+            description="the id of the proposal it decides (proposals.csv)",
+            fast=fast_ids,
+        ),
+    ]
+}
+
+
+# --- the year-end review ---------------------------------------------------------------------
+
+
+class Layer(StrEnum):
+    """Who gave a score sheet: the member itself, the chair on review, the preparatory meeting."""
+
+    SELF = "self"  # tự chấm
+    REVIEWED = "reviewed"  # kiểm tra chéo, chấm điểm lại
+    ADOPTED = "adopted"  # thông qua tại cuộc họp trù bị
+
+
+SCORE_FILES = {f"scores-{layer}.csv": layer for layer in Layer}
+
+# points are exact and may have decimals (0.5); two digits after the point read as written
+POINTS = FigureParser(2)
+
+
+def score_columns(scheme: Scheme) -> dict[str, Column]:
+    """The columns of a score sheet (YEAR/scores-LAYER.csv) under a scheme: one per item."""
+    columns = [
+        Column("member", required=True, mandatory=True, description="member id", fast=fast_ids),
+        Column("name", None, description="the member's name, for people (not read)"),
+        *(
+            Column(item.id, POINTS, description=f"{item.label} (≤ {item.max})")
+            for item in scheme.items
+        ),
+        Column("total", POINTS, description="the total as the sheet gives it (checked)"),
+        Column("by", description="who gave the scores"),
+        Column("date", parse_date, description="when", fast=fast_dates),
+        Column("note", None),
+    ]
+    return {c.name: c for c in columns}
+
+
+class ProposalStatus(StrEnum):
+    """Where a proposal stands: proposed by the cluster, kept or cut by the council, decided."""
+
+    PROPOSED = "proposed"
+    KEPT = "kept"
+    CUT = "cut"
+    DECIDED = "decided"
+
+
+class Merit(StrEnum):
+    """The kind of commendation (loại hình khen thưởng, Decree 98/2023/NĐ-CP)."""
+
+    ACHIEVEMENT = "achievement"  # theo công trạng và thành tích đạt được
+    SUDDEN = "sudden"  # đột xuất
+    THEMATIC = "thematic"  # theo chuyên đề
+    DEDICATION = "dedication"  # quá trình cống hiến
+    SENIORITY = "seniority"  # niên hạn
+    FOREIGN = "foreign"  # đối ngoại
+
+
+parse_proposal_status = EnumParser(
+    ProposalStatus,
+    {"đề nghị": ProposalStatus.PROPOSED, "giữ": ProposalStatus.KEPT,
+     "thẩm định": ProposalStatus.KEPT, "loại": ProposalStatus.CUT,
+     "quyết định": ProposalStatus.DECIDED, "đã quyết định": ProposalStatus.DECIDED},
+)  # fmt: skip
+parse_merit = EnumParser(
+    Merit,
+    {"công trạng": Merit.ACHIEVEMENT, "đột xuất": Merit.SUDDEN, "chuyên đề": Merit.THEMATIC,
+     "cống hiến": Merit.DEDICATION, "niên hạn": Merit.SENIORITY, "đối ngoại": Merit.FOREIGN},
+)  # fmt: skip
+
+PROPOSAL_COLUMNS: dict[str, Column] = {
+    c.name: c
+    for c in [
+        Column("id", required=True, mandatory=True, description="the proposal's id", fast=fast_ids),
+        Column("award", required=True, mandatory=True, description="award type id", fast=fast_ids),
+        Column("member", description="member id", fast=fast_ids),
+        Column("recipient", description="who is proposed (default: the member)"),
+        Column("recipient_kind", parse_recipient_kind, description="collective or individual"),
+        Column("count", parse_count, description="how many (default 1)", fast=fast_counts),
+        Column("merit", parse_merit, description="the kind of commendation (default achievement)"),
+        Column("status", parse_proposal_status, description="proposed, kept, cut or decided"),
+        Column("date", parse_date, description="when the cluster proposed it", fast=fast_dates),
+        Column("review_note", description="the council's review (why it was cut)"),
+        Column("decision_number", description="số quyết định"),
+        Column("decision_date", parse_date, description="ngày quyết định", fast=fast_dates),
+        Column("issuer", description="cơ quan/người ký quyết định"),
+        Column("achievements", description="a summary of the achievements (tóm tắt thành tích)"),
         Column("note", None),
     ]
 }
