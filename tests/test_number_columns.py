@@ -99,3 +99,18 @@ def test_a_thousands_dot_in_a_plan_cell_is_refused_as_in_its_figure(repo):
 
 def test_three_decimals_are_a_figure_where_the_indicator_has_decimals(repo):
     assert findings_of(repo_with(repo, "growth", "6.150")) == []
+
+
+@pytest.mark.parametrize("text", ["yes", "on", "1", '"true"', "y"])
+def test_a_flag_is_true_or_false_only(repo, text):
+    """`chart: yes` is no truth value in the records format: YAML 1.2 and the docs say true/false."""
+    cluster = CLUSTER.replace("    decimals: 1\n", f"    decimals: 1\n    chart: {text}\n", 1)
+    found = findings_of(repo({"cluster.yaml": cluster}))
+    line = cluster.splitlines().index(f"    chart: {text}") + 1
+    assert [(f.code, f.position.line) for f in found] == [("value-invalid", line)]
+    assert "is not true or false; write true or false" in found[0].message
+
+
+def test_a_flag_written_true_is_read(repo):
+    cluster = CLUSTER.replace("    decimals: 1\n", "    decimals: 1\n    chart: true\n", 1)
+    assert findings_of(repo({"cluster.yaml": cluster})) == []
