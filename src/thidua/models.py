@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -129,7 +130,22 @@ def _check_number(value: Any, *, quoted: bool) -> Any:
 Number = Annotated[Decimal, BeforeValidator(check_number), WithJsonSchema({"type": "number"})]
 YearNumber = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(check_number)]
 YearKey = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(check_number_key)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def no_control(text: str) -> str:
+    """Text without control characters: a YAML escape ("\\x07") can write one, and it would
+    reach the documents (a report, a Word file, a spreadsheet) unseen."""
+    found = _CONTROL.search(text)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise PydanticCustomError("text_control", "a control character", {"code": code})
+    return text
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(no_control)
+]
 # true or false as YAML writes them, nothing else: Pydantic's lax mode would read 'yes', 'on' or 1
 Flag = Annotated[bool, Strict()]
 Slug = Annotated[

@@ -76,6 +76,10 @@ def _describe(err: ErrorDetails, model: type[BaseModel]) -> tuple[Message, dict[
             text=text
         )
         return VALUE_INVALID.message, {"where": name, "problem": problem}
+    if kind == "text_control":
+        code = err.get("ctx", {}).get("code", "")
+        problem = _("the text holds the control character {code}; remove it").format(code=code)
+        return VALUE_INVALID.message, {"where": name, "problem": problem}
     if kind == "missing":
         return FIELD_MISSING.message, {"name": loc[-1]}
     if kind == "extra_forbidden":
