@@ -13,6 +13,7 @@ that differs from the rows already recorded for the same decision and award is r
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from thidua.sheets import Cell, Sheet
 from thidua.writes import Change
 
 HEADER_ROWS = 30
+_PARENS = re.compile(r"\([^()]*\)")
 MAX_ROWS = 50_000
 
 # the columns of an award list, by their folded headers
@@ -178,19 +180,28 @@ def _header(sheet: Sheet) -> tuple[int, dict[int, str]]:
 
 
 def _section_kind(row: list[Cell]) -> str | None:
-    """'I. Tập thể' / 'II. Cá nhân': a section row that says what the rows under it are."""
+    """'I. Tập thể', 'B - Cá nhân:', 'II. Tập thể (02 tập thể)': a section row that says what the
+    rows under it are."""
     filled = [c for c in row if not c.empty]
     if len(filled) != 1 or not isinstance(filled[0].value, str):
         return None
-    key = fold(filled[0].value)
+    key = fold(_PARENS.sub(" ", filled[0].value))
     words = key.split("-")
-    if words and all(ch in "ivxlcdm" for ch in words[0]):
+    # its number: a Roman numeral, a letter or digits (I., B -, 2/)
+    if words and (
+        all(ch in "ivxlcdm" for ch in words[0]) or len(words[0]) == 1 or words[0].isdigit()
+    ):
         key = "-".join(words[1:])
     if key in ("tap-the", "khen-thuong-tap-the", "danh-sach-tap-the"):
         return "collective"
     if key in ("ca-nhan", "khen-thuong-ca-nhan", "danh-sach-ca-nhan"):
         return "individual"
     return None
+
+
+def _beside(row: list[Cell], name_cell: Cell) -> bool:
+    """Whether a row has a cell filled besides its name cell."""
+    return any(not c.empty for c in row if c is not name_cell)
 
 
 def _member_in(text: str, members: Members, year: int) -> list[Member]:
@@ -267,11 +278,13 @@ def understand_awards(
         if name_cell is None:
             continue  # a footer, a signature line, a note under the table
         name = name_cell.text
-        if is_footer(name):
-            continue
         number = row[numbered] if numbered is not None and numbered < len(row) else None
         if number is not None and number.empty:
             continue  # a list numbered by STT: a row without its number is no entry of it
+        if is_footer(name) and number is None and not _beside(row, name_cell):
+            # 'Tổng cộng', 'Nguồn: …' alone in its row; a numbered row, or one with a unit beside
+            # the name, is an entry whatever its name ('Tống', 'Nguồn Thị Hoa')
+            continue
         header_kind = columns[name_cell.column]
         kind = (
             header_kind if header_kind in ("individual", "collective") else section or default_kind
@@ -342,6 +355,7 @@ def import_awards(root: Path, year: int, sheet: Sheet, decision: Decision) -> Im
     from thidua.recording import encode_like, read
 
     cluster, _path = load_cluster(root)
+    _check_decision(decision)
     rows, award, notes = understand_awards(sheet, cluster, year, decision)
     path = root / str(year) / "awards.csv"
     old = read(path) if path.is_file() else ""
@@ -351,6 +365,22 @@ def import_awards(root: Path, year: int, sheet: Sheet, decision: Decision) -> Im
         raise ImportRefused([_("the imported rows would not pass check:"), *problems[:10]])
     changes = [] if new == old else [Change.of(path, encode_like(path, new))]
     return ImportedAwards(rows, award, notes, changes)
+
+
+def _check_decision(decision: Decision) -> None:
+    """The decision's number and issuer go into every row: one line of text each."""
+    problems = []
+    if not decision.number.strip():
+        problems.append(_("--decision is empty; give the decision's number, e.g. 123/QĐ-TTg"))
+    for option, text in (("--decision", decision.number), ("--issuer", decision.issuer or "")):
+        if any(not ch.isprintable() for ch in text):
+            problems.append(
+                _("{option} '{text}' holds a line break or a control character").format(
+                    option=option, text=text.encode("unicode_escape").decode("ascii")
+                )
+            )
+    if problems:
+        raise ImportRefused(problems)
 
 
 def _key(cells: dict[str, str]) -> tuple[str, ...]:

@@ -35,7 +35,7 @@ from thidua.findings import Refused
 from thidua.i18n import _
 from thidua.models import Aggregate, Cluster, Indicator, Member
 from thidua.names import fold
-from thidua.numbers import MAX_DIGITS
+from thidua.numbers import MAX_DIGITS, decimal_digits, other_digits, shown
 from thidua.sheets import Cell, Sheet
 from thidua.writes import Change
 
@@ -369,10 +369,6 @@ def _parse(text: str, locale: str) -> Decimal | None:
     return value
 
 
-def _digits(value: Decimal) -> int:
-    return len(value.as_tuple().digits)
-
-
 @dataclass(slots=True)
 class NumberColumn:
     """The number cells of one column, read together: the way its text cells are written is the
@@ -417,10 +413,12 @@ class NumberColumn:
         if texts:
             self._read_texts(sheet, texts, readings, decimal)
         for k, reading in enumerate(readings):
-            if reading.value is not None and _digits(reading.value) > MAX_DIGITS:
+            if reading.value is not None and decimal_digits(reading.value) > MAX_DIGITS:
                 self.problems.append(
                     _("{ref}: {text} has more than {limit} significant digits").format(
-                        ref=sheet.ref(self.cells[k]), text=reading.value, limit=MAX_DIGITS
+                        ref=sheet.ref(self.cells[k]),
+                        text=shown(self.cells[k].text),
+                        limit=MAX_DIGITS,
                     )
                 )
                 reading.value = None
@@ -432,6 +430,15 @@ class NumberColumn:
         ways = {"vi": {k: _parse(t, "vi") for k, t in texts.items()}}
         ways["en"] = {k: _parse(t, "en") for k, t in texts.items()}
         for k, text in texts.items():
+            if other_digits(text):
+                # the records take ASCII digits only (see thidua.numbers): the sheet says so too
+                self.problems.append(
+                    _(
+                        "{ref}: '{text}' is written with digits other than 0-9; retype it with 0-9"
+                    ).format(ref=sheet.ref(self.cells[k]), text=shown(self.cells[k].text))
+                )
+                ways["vi"].pop(k), ways["en"].pop(k)
+                continue
             if not _NUMBERISH.match(text) or (ways["vi"][k] is None and ways["en"][k] is None):
                 self.problems.append(
                     _("{ref}: '{text}' is not a number").format(

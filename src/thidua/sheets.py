@@ -17,7 +17,7 @@ import csv
 import io
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -102,10 +102,15 @@ class Sheet:
 
     def ref(self, cell: Cell) -> str:
         """Where a cell stands, as Excel names it: Sheet1!D7, 'Bảng 1'!B3."""
-        name = self.name
-        if not name.replace("_", "").replace(".", "").replace("-", "").isalnum():
-            name = "'" + name.replace("'", "''") + "'"
-        return f"{name}!{column_letters(cell.column)}{cell.row + 1}"
+        return cell_ref(self.name, cell.row, cell.column)
+
+
+def cell_ref(sheet: str, row: int, column: int) -> str:
+    """Where a cell stands (0-based row and column), as Excel names it: Sheet1!D7, 'Bảng 1'!B3."""
+    name = sheet
+    if not name.replace("_", "").replace(".", "").replace("-", "").isalnum():
+        name = "'" + name.replace("'", "''") + "'"
+    return f"{name}!{column_letters(column)}{row + 1}"
 
 
 def read_sheet(
@@ -114,6 +119,14 @@ def read_sheet(
     """The sheet of an .xlsx workbook or a CSV file, or `SheetRefused` saying why not."""
     try:
         if not path.is_file():
+            if path.is_dir():
+                raise SheetRefused(
+                    _("{path} is a folder; name the file to import").format(path=path)
+                )
+            if path.exists():
+                raise SheetRefused(
+                    _("{path} is not a regular file (a device or a pipe)").format(path=path)
+                )
             raise SheetRefused(_("{path}: no such file").format(path=path))
         size = path.stat().st_size
         with path.open("rb") as f:
@@ -133,6 +146,14 @@ def read_sheet(
     if head.startswith(b"PK\x03\x04"):
         return _read_xlsx(path, sheet, max_rows)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if _encrypted(path):
+            raise SheetRefused(
+                _(
+                    "{path} is protected by a password; open it in Excel, remove the password"
+                    " (File > Info > Protect Workbook > Encrypt with Password), save it, then"
+                    " import that file"
+                ).format(path=path)
+            )
         raise SheetRefused(
             _(
                 "{path} is an old Excel 97-2003 workbook (.xls); open it in Excel and save it as"
@@ -144,6 +165,16 @@ def read_sheet(
             _("{path} is a CSV file, which has one sheet only: leave out --sheet").format(path=path)
         )
     return _read_csv(path, encoding, max_rows)
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether a compound file (the container of .xls) holds an encrypted .xlsx: Excel stores a
+    workbook saved with a password as the streams EncryptionInfo and EncryptedPackage."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return "EncryptionInfo".encode("utf-16-le") in data
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -218,7 +249,9 @@ def _read_csv(path: Path, encoding: str | None, max_rows: int) -> Sheet:
         )
     sep = _separator(text)
     rows: list[list[Cell]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    # strict: a quote left open is an error at the end of the file, not a cell that swallows
+    # every row below it
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     try:
         for r, record in enumerate(reader):
             if r >= max_rows:
@@ -235,9 +268,16 @@ def _read_csv(path: Path, encoding: str | None, max_rows: int) -> Sheet:
                 )
             rows.append([_text_cell(value, r, c, path) for c, value in enumerate(record)])
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise SheetRefused(
+                _(
+                    '{path}: row {row} opens a quote (") that no later quote closes, so every row'
+                    " below it would be one cell; correct the quotes in that row"
+                ).format(path=path, row=len(rows) + 1)
+            ) from None
         raise SheetRefused(
             _("{path}: row {row} cannot be read as CSV: {why}").format(
-                path=path, row=reader.line_num, why=exc
+                path=path, row=len(rows) + 1, why=exc
             )
         ) from None
     names = {",": "','", ";": "';'", "\t": _("tab")}
@@ -296,25 +336,35 @@ def _check_zip(path: Path) -> None:
 def _read_xlsx(path: Path, wanted: str | None, max_rows: int) -> Sheet:
     _check_zip(path)
     import warnings
+    from contextlib import ExitStack
 
     import openpyxl  # type: ignore[import-untyped]  # only `import` loads it, never `check`
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise SheetRefused(
-            _("{path} is not a readable .xlsx workbook: {why}").format(path=path, why=exc)
-        ) from None
-    try:
-        return _sheet_of(book, path, wanted, max_rows)
-    finally:
-        book.close()
+    with ExitStack() as stack:
+        books = []
+        # read twice: the values Excel computed, and the formulas, to tell a formula whose value
+        # the file does not keep (saved by a program that does not compute them) from a blank
+        for data_only in (True, False):
+            # an open file rather than the path: openpyxl would refuse a workbook by its name
+            # (a .xlsx saved as "so-lieu.csv"); the content decides
+            f = stack.enter_context(path.open("rb"))
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # openpyxl warns about styles it skips
+                    book = openpyxl.load_workbook(f, read_only=True, data_only=data_only)
+            except Exception as exc:  # openpyxl raises many kinds on a damaged file
+                raise SheetRefused(
+                    _("{path} is not a readable .xlsx workbook: {why}").format(path=path, why=exc)
+                ) from None
+            stack.callback(book.close)
+            books.append(book)
+        return _sheet_of(books[0], books[1], path, wanted, max_rows)
 
 
-def _sheet_of(book: Any, path: Path, wanted: str | None, max_rows: int) -> Sheet:
-    visible = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+def _sheet_of(book: Any, formulas: Any, path: Path, wanted: str | None, max_rows: int) -> Sheet:
+    def read(ws: Any) -> list[list[Cell]]:
+        return _rows(ws, formulas[ws.title], path, max_rows)
+
     if wanted is not None:
         found = [ws for ws in book.worksheets if ws.title == wanted] or [
             ws for ws in book.worksheets if ws.title.strip().casefold() == wanted.strip().casefold()
@@ -327,14 +377,24 @@ def _sheet_of(book: Any, path: Path, wanted: str | None, max_rows: int) -> Sheet
                 )
             )
         ws = found[0]
-        rows = _rows(ws, path, max_rows)
+        rows = read(ws)
     else:
-        filled = []
-        for ws in visible:
-            rows = _rows(ws, path, max_rows)
+        filled: list[tuple[Any, list[list[Cell]]]] = []
+        hidden: list[tuple[Any, list[list[Cell]]]] = []
+        for ws in book.worksheets:
+            visible = getattr(ws, "sheet_state", "visible") == "visible"
+            rows = read(ws)
             if any(not c.empty for row in rows for c in row):
-                filled.append((ws, rows))
+                (filled if visible else hidden).append((ws, rows))
         if not filled:
+            if hidden:
+                names = ", ".join(repr(ws.title) for ws, _rows_ in hidden)
+                raise SheetRefused(
+                    _(
+                        "{path}: only hidden sheets hold data ({names}); say which one to import"
+                        " with --sheet NAME"
+                    ).format(path=path, names=names)
+                )
             raise SheetRefused(_("{path}: every sheet is empty").format(path=path))
         if len(filled) > 1:
             names = ", ".join(repr(ws.title) for ws, _rows_ in filled)
@@ -349,9 +409,26 @@ def _sheet_of(book: Any, path: Path, wanted: str | None, max_rows: int) -> Sheet
     return sheet
 
 
-def _rows(ws: Any, path: Path, max_rows: int) -> list[list[Cell]]:
+def _openpyxl_rows(ws: Any, path: Path) -> Iterator[tuple[Any, ...]]:
+    """The rows of a sheet as openpyxl reads them, lazily: a part that turns out damaged only now
+    (malformed XML, a bad checksum) is a refusal like any unreadable workbook."""
+    rows = ws.iter_rows(max_col=MAX_COLUMNS)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # openpyxl raises many kinds on a damaged part
+            raise SheetRefused(
+                _("{path} is not a readable .xlsx workbook: {why}").format(path=path, why=exc)
+            ) from None
+        yield row
+
+
+def _rows(ws: Any, formulas: Any, path: Path, max_rows: int) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
-    for r, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS)):
+    formula_rows = _openpyxl_rows(formulas, path)
+    for r, row in enumerate(_openpyxl_rows(ws, path)):
         if r >= max_rows:
             if any(c.value is not None for c in row):
                 raise SheetRefused(
@@ -360,18 +437,15 @@ def _rows(ws: Any, path: Path, max_rows: int) -> list[list[Cell]]:
                     ).format(path=path, name=ws.title, limit=f"{max_rows:,}")
                 )
             break
+        as_written = next(formula_rows, ())
         cells = []
         for c, cell in enumerate(row):
             value = getattr(cell, "value", None)
+            data_type = getattr(cell, "data_type", "")
+            if value is None and data_type == "n" and c < len(as_written):
+                _uncomputed(as_written[c], ws.title, r, c, path)
             cells.append(
-                _typed_cell(
-                    value,
-                    r,
-                    c,
-                    getattr(cell, "number_format", "") or "",
-                    getattr(cell, "data_type", ""),
-                    path,
-                )
+                _typed_cell(value, r, c, getattr(cell, "number_format", "") or "", data_type, path)
             )
         while cells and cells[-1].empty:
             cells.pop()
@@ -379,6 +453,26 @@ def _rows(ws: Any, path: Path, max_rows: int) -> list[list[Cell]]:
     while rows and not rows[-1]:
         rows.pop()
     return rows
+
+
+def _uncomputed(cell: Any, sheet: str, row: int, column: int, path: Path) -> None:
+    """Refuse a formula without the value it computes (Excel keeps both; a file written by a
+    program that does not compute formulas keeps the formula only): read as a blank, its figure
+    would be dropped without a word."""
+    if getattr(cell, "data_type", "") != "f":
+        return
+    formula = str(getattr(cell, "value", ""))
+    raise SheetRefused(
+        _(
+            "{path}: the cell {ref} holds the formula {formula} but not its value: the file was"
+            " saved by a program that does not compute formulas. Open it in Excel or LibreOffice"
+            " and save it again (that computes them), then import"
+        ).format(
+            path=path,
+            ref=cell_ref(sheet, row, column),
+            formula=formula if len(formula) <= 40 else formula[:40] + "…",
+        )
+    )
 
 
 def _typed_cell(
