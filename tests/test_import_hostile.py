@@ -271,6 +271,71 @@ def test_a_number_excel_never_writes_is_refused(bloc, tmp_path, value):
     assert "S!B2" in out or "is not a readable .xlsx workbook" in out
 
 
+@pytest.mark.parametrize("column", [300, 16_384], ids=["KN", "XFD"])
+def test_a_value_beyond_the_columns_read_is_refused(bloc, tmp_path, column):
+    book = openpyxl.Workbook()
+    book.active.title = "S"
+    for row in [HEADER, *ROWS]:
+        book.active.append(row)
+    book.active.cell(row=2, column=column, value=7200)
+    book.save(tmp_path / "a.xlsx")
+    letters = openpyxl.utils.get_column_letter(column)
+    assert f"the cell S!{letters}2 is beyond the 256 columns" in refused(bloc, tmp_path / "a.xlsx")
+
+
+@pytest.mark.parametrize("header", ["Ghi chú", "Tình trạng", "Số công chức"])
+def test_an_excel_error_is_refused_in_every_kind_of_column(bloc, tmp_path, header):
+    book = workbook(tmp_path / "a.xlsx", [["Đơn vị", header], ["Sở Tài chính", "#N/A"]])
+    assert "S!B2: the cell shows the Excel error #N/A" in refused(bloc, book)
+
+
+def test_a_row_of_excel_errors_under_an_unknown_name_is_not_left_out(bloc, tmp_path):
+    book = workbook(tmp_path / "a.xlsx", [HEADER, *ROWS, ["Sở Tài chánh", "#REF!", None]])
+    assert "S!A4: 'Sở Tài chánh' is not a member of the cluster" in refused(bloc, book)
+
+
+def test_a_thousand_wrong_rows_are_told_in_fifty_lines(bloc, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "Đơn vị;Số công chức\n" + "".join(f"Sở {i};1\n" for i in range(1000)), encoding="utf-8"
+    )
+    lines = refused(bloc, path).splitlines()
+    assert len(lines) == 51 and lines[-1] == "… and 950 more problems"
+
+
+# --- the data folder ------------------------------------------------------------------------------
+
+
+def test_a_year_file_with_a_bom_and_crlf_keeps_them(bloc, tmp_path):
+    path = bloc / "2025" / "indicators.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfmember,name,staff\r\nso-tai-chinh,S\xe1\xbb\x9f T\xc3\xa0i ch\xc3\xadnh,1\r\n"
+    )
+    book = workbook(tmp_path / "a.xlsx", [HEADER[:2], ["Sở Tài chính", 140]])
+    assert run("indicators", "2025", str(book), "--data", str(bloc)).exit_code == 0
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == data.count(b"\n") == 2
+    assert data.decode("utf-8-sig").splitlines()[1] == "so-tai-chinh,Sở Tài chính,140"
+
+
+@pytest.mark.parametrize("what", ["indicators", "awards"])
+def test_a_year_folder_linked_out_of_the_data_folder_is_not_written(bloc, tmp_path, what):
+    outside = tmp_path / "outside"
+    shutil.move(bloc / "2025", outside)
+    (bloc / "2025").symlink_to(outside)
+    before = snapshot(outside)
+    if what == "indicators":
+        book = workbook(tmp_path / "a.xlsx", [HEADER, *ROWS])
+    else:
+        book = workbook(
+            tmp_path / "a.xlsx",
+            [["STT", "Họ và tên", "Đơn vị"], [1, "Nguyễn Văn An", "Sở Tài chính"]],
+        )
+    out = refused(bloc, book, *(["--kind", "individual"] if what == "awards" else []), what=what)
+    assert "leads out of the data folder" in out
+    assert snapshot(outside) == before
+
+
 # --- CSV text -------------------------------------------------------------------------------------
 
 
@@ -371,6 +436,15 @@ def test_a_decision_given_oddly_is_refused(bloc, tmp_path, args, message):
         tmp_path / "ds.xlsx", [["STT", "Họ và tên", "Đơn vị"], [1, "Nguyễn Văn An", "Sở Tài chính"]]
     )
     assert message in refused(bloc, path, *args, what="awards")
+
+
+@pytest.mark.parametrize("column", [1, 2, 3], ids=["name", "unit", "count"])
+def test_an_excel_error_in_an_award_list_is_refused(bloc, tmp_path, column):
+    row = [1, "Nguyễn Văn An", "Sở Tài chính", 1]
+    row[column] = "#REF!"
+    path = workbook(tmp_path / "ds.xlsx", [["STT", "Họ và tên", "Đơn vị", "Số lượng"], row])
+    out = refused(bloc, path, "--kind", "individual", what="awards")
+    assert f"S!{'ABCD'[column]}2: the cell shows the Excel error #REF!" in out
 
 
 def test_an_uncomputed_count_is_refused(bloc, tmp_path):

@@ -21,7 +21,15 @@ from datetime import date
 from pathlib import Path
 
 from thidua.i18n import _
-from thidua.importing import ImportRefused, Members, csv_line, extended, load_cluster, records
+from thidua.importing import (
+    ImportRefused,
+    Members,
+    csv_line,
+    excel_error,
+    extended,
+    load_cluster,
+    records,
+)
 from thidua.models import AwardType, Cluster, Member, Recipients
 from thidua.names import fold
 from thidua.sheets import Cell, Sheet
@@ -299,6 +307,12 @@ def understand_awards(
             continue
         position = cell("position")
         unit = cell("unit")
+        shown = [name_cell, position, unit, cell("member"), cell("count"), cell("note")]
+        errors = [c for c in shown if c is not None and c.error]
+        if errors:
+            # '#N/A' is no name, unit or count: written down, it would become one
+            problems += [excel_error(sheet, c) for c in errors]
+            continue
         place = ", ".join(c.text for c in (position, unit) if c is not None and not c.empty)
         member_cell = cell("member")
         if fixed is not None:

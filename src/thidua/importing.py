@@ -32,7 +32,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from thidua.findings import Refused
-from thidua.i18n import _
+from thidua.i18n import _, ngettext
 from thidua.models import Aggregate, Cluster, Indicator, Member
 from thidua.names import fold
 from thidua.numbers import MAX_DIGITS, decimal_digits, other_digits, shown
@@ -40,13 +40,22 @@ from thidua.sheets import Cell, Sheet
 from thidua.writes import Change
 
 HEADER_ROWS = 30  # how far down a sheet its header row is looked for
+SHOWN_PROBLEMS = 50  # a sheet of 10,000 wrong rows is told in its first problems and a count
 
 
 class ImportRefused(Refused):
     """A sheet that cannot be imported as it is: every problem, one a line, with its cell and fix."""
 
     def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("\n".join(problems))
+        shown = list(problems[:SHOWN_PROBLEMS])
+        if len(problems) > SHOWN_PROBLEMS:
+            more = len(problems) - SHOWN_PROBLEMS
+            shown.append(
+                ngettext("… and {count} more problem", "… and {count} more problems", more).format(
+                    count=f"{more:,}"
+                )
+            )
+        super().__init__("\n".join(shown))
         self.problems = list(problems)
 
 
@@ -369,6 +378,13 @@ def _parse(text: str, locale: str) -> Decimal | None:
     return value
 
 
+def excel_error(sheet: Sheet, cell: Cell) -> str:
+    """The problem of a cell that shows an Excel error (#N/A, #REF!, …) where a value belongs."""
+    return _("{ref}: the cell shows the Excel error {text}; correct it in the sheet").format(
+        ref=sheet.ref(cell), text=cell.text
+    )
+
+
 @dataclass(slots=True)
 class NumberColumn:
     """The number cells of one column, read together: the way its text cells are written is the
@@ -385,11 +401,7 @@ class NumberColumn:
         for k, cell in enumerate(self.cells):
             reading = Reading(None)
             if cell.error:
-                self.problems.append(
-                    _(
-                        "{ref}: the cell shows the Excel error {text}; correct it in the sheet"
-                    ).format(ref=sheet.ref(cell), text=cell.text)
-                )
+                self.problems.append(excel_error(sheet, cell))
             elif isinstance(cell.value, str):
                 text, status = _marks_off(cell.value)
                 reading.status = status
@@ -744,6 +756,9 @@ def _status_word(status: str) -> str:
 
 def _status_text(cell: Cell, target: Target, sheet: Sheet, problems: list[str]) -> str:
     text = cell.text
+    if cell.error:
+        problems.append(excel_error(sheet, cell))
+        return text
     if target.column == "status" or target.column.endswith(".status"):
         from thidua.tables import CellError, parse_status
 
@@ -797,8 +812,8 @@ def _has_figure(row: list[Cell], figure_columns: Iterable[int]) -> bool:
         cell = row[c]
         if cell.empty:
             continue
-        if isinstance(cell.value, int | Decimal):
-            return True
+        if isinstance(cell.value, int | Decimal) or cell.error:
+            return True  # an Excel error stands where a figure would: the row is one of figures
         text = _marks_off(cell.text)[0]
         if text not in NO_FIGURE and any(ch.isdigit() for ch in text):
             return True

@@ -409,10 +409,10 @@ def _sheet_of(book: Any, formulas: Any, path: Path, wanted: str | None, max_rows
     return sheet
 
 
-def _openpyxl_rows(ws: Any, path: Path) -> Iterator[tuple[Any, ...]]:
+def _openpyxl_rows(ws: Any, path: Path, **where: Any) -> Iterator[tuple[Any, ...]]:
     """The rows of a sheet as openpyxl reads them, lazily: a part that turns out damaged only now
     (malformed XML, a bad checksum) is a refusal like any unreadable workbook."""
-    rows = ws.iter_rows(max_col=MAX_COLUMNS)
+    rows = ws.iter_rows(**({"max_col": MAX_COLUMNS} | where))
     while True:
         try:
             row = next(rows)
@@ -452,7 +452,30 @@ def _rows(ws: Any, formulas: Any, path: Path, max_rows: int) -> list[list[Cell]]
         rows.append(cells)
     while rows and not rows[-1]:
         rows.pop()
+    _beyond_columns(ws, path, max_rows)
     return rows
+
+
+def _beyond_columns(ws: Any, path: Path, max_rows: int) -> None:
+    """Refuse a value to the right of the columns read: left out, a column of figures would be
+    dropped without a word. The sheet's recorded size (which Excel keeps exact) says whether there
+    is anything to look for."""
+    width = getattr(ws, "max_column", None)
+    if not isinstance(width, int) or width <= MAX_COLUMNS:
+        return
+    rows = _openpyxl_rows(
+        ws, path, min_col=MAX_COLUMNS + 1, max_col=width, max_row=max_rows, values_only=True
+    )
+    for r, values in enumerate(rows):
+        if values.count(None) == len(values):  # counted in C: a row may be 16,000 cells wide
+            continue
+        c = next(c for c, value in enumerate(values) if value is not None)
+        raise SheetRefused(
+            _(
+                "{path}: the cell {ref} is beyond the {limit} columns a sheet to import may"
+                " have; move the data left, or delete the columns beyond"
+            ).format(path=path, ref=cell_ref(ws.title, r, MAX_COLUMNS + c), limit=MAX_COLUMNS)
+        )
 
 
 def _uncomputed(cell: Any, sheet: str, row: int, column: int, path: Path) -> None:
