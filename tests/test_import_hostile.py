@@ -211,6 +211,21 @@ def test_a_formula_without_its_value_is_refused(bloc, tmp_path, column):
     assert "save it again" in out
 
 
+def test_a_formula_without_its_value_under_blank_styled_cells(bloc, tmp_path):
+    # the formulas are read only once a blank cell asks: a styled blank above must not shift them
+    book = openpyxl.Workbook()
+    book.active.title = "S"
+    for row in [HEADER, ROWS[0], ["Sở Công Thương", "=34*2", None], ["Sở Xây dựng", 160, None]]:
+        book.active.append(row)
+    book.active["C2"].number_format = "0.0"  # a blank cell with a style: written, with no value
+    book.active["C4"].number_format = "0.0"
+    book.save(tmp_path / "a.xlsx")
+    assert "the cell S!B3 holds the formula =34*2" in refused(bloc, tmp_path / "a.xlsx")
+    book.active["B3"] = 68
+    book.save(tmp_path / "a.xlsx")
+    assert "so-xay-dung,Sở Xây dựng,160," in imported(bloc, tmp_path / "a.xlsx")
+
+
 def test_a_formula_excel_computed_to_nothing_is_a_blank(bloc, tmp_path):
     # Excel writes =IF(...;"";...) that gave "" as a string formula with an empty value
     book = rewritten(

@@ -426,8 +426,10 @@ def _openpyxl_rows(ws: Any, path: Path, **where: Any) -> Iterator[tuple[Any, ...
 
 
 def _rows(ws: Any, formulas: Any, path: Path, max_rows: int) -> list[list[Cell]]:
+    from openpyxl.cell.read_only import EMPTY_CELL  # type: ignore[import-untyped]
+
     rows: list[list[Cell]] = []
-    formula_rows = _openpyxl_rows(formulas, path)
+    as_written = _AsWritten(formulas, path)
     for r, row in enumerate(_openpyxl_rows(ws, path)):
         if r >= max_rows:
             if any(c.value is not None for c in row):
@@ -437,23 +439,42 @@ def _rows(ws: Any, formulas: Any, path: Path, max_rows: int) -> list[list[Cell]]
                     ).format(path=path, name=ws.title, limit=f"{max_rows:,}")
                 )
             break
-        as_written = next(formula_rows, ())
-        cells = []
+        cells: list[Cell] = []
         for c, cell in enumerate(row):
+            if cell is EMPTY_CELL:
+                continue  # openpyxl fills a row out to max_col with it: most cells of most rows
             value = getattr(cell, "value", None)
             data_type = getattr(cell, "data_type", "")
-            if value is None and data_type == "n" and c < len(as_written):
-                _uncomputed(as_written[c], ws.title, r, c, path)
-            cells.append(
-                _typed_cell(value, r, c, getattr(cell, "number_format", "") or "", data_type, path)
+            if value is None and data_type == "n":  # a blank, or a formula without its value
+                _uncomputed(as_written.cell(r, c), ws.title, r, c, path)
+            typed = _typed_cell(
+                value, r, c, getattr(cell, "number_format", "") or "", data_type, path
             )
-        while cells and cells[-1].empty:
-            cells.pop()
+            if not typed.empty:
+                cells += [Cell(None, r, gap) for gap in range(len(cells), c)]
+                cells.append(typed)
         rows.append(cells)
     while rows and not rows[-1]:
         rows.pop()
     _beyond_columns(ws, path, max_rows)
     return rows
+
+
+class _AsWritten:
+    """The cells of a sheet as written (formulas, not their values), read row by row alongside
+    the values only once a cell needs it: a sheet without blank cells is parsed once."""
+
+    def __init__(self, ws: Any, path: Path) -> None:
+        self.ws, self.path = ws, path
+        self.rows: Iterator[tuple[Any, ...]] | None = None
+        self.at, self.row = -1, ()
+
+    def cell(self, r: int, c: int) -> Any:
+        if self.rows is None:
+            self.rows = _openpyxl_rows(self.ws, self.path)
+        while self.at < r:
+            self.row, self.at = next(self.rows, ()), self.at + 1
+        return self.row[c] if c < len(self.row) else None
 
 
 def _beyond_columns(ws: Any, path: Path, max_rows: int) -> None:
