@@ -351,6 +351,34 @@ def test_a_year_folder_linked_out_of_the_data_folder_is_not_written(bloc, tmp_pa
     assert snapshot(outside) == before
 
 
+@pytest.mark.parametrize(
+    "before",
+    ["import_map: {}  # filled by thidua import", "import_map: {Thu NSNN: -}  # filled by thidua"],
+    ids=["empty", "flow"],
+)
+def test_save_map_into_a_flow_mapping_keeps_its_comment(bloc, tmp_path, before):
+    cluster = bloc / "cluster.yaml"
+    text = cluster.read_text(encoding="utf-8")
+    cluster.write_text(text.replace("\nindicators:", f"\n{before}\nindicators:", 1), "utf-8")
+    book = workbook(tmp_path / "a.xlsx", [["Đơn vị", "Biên chế = có mặt"], ["Sở Tài chính", 140]])
+    result = run(
+        "indicators",
+        "2025",
+        str(book),
+        "--data",
+        str(bloc),
+        "--map",
+        "Biên chế = có mặt=staff",
+        "--save-map",
+    )
+    assert result.exit_code == 0, result.output
+    after = cluster.read_text(encoding="utf-8")
+    assert f"import_map:  {before.split('  ', 1)[1]}\n" in after
+    assert '  "Biên chế = có mặt": staff\n' in after or "  Biên chế = có mặt: staff\n" in after
+    book = workbook(tmp_path / "b.xlsx", [["Đơn vị", "Biên chế = có mặt"], ["Sở Tài chính", 141]])
+    assert "so-tai-chinh,Sở Tài chính,141" in imported(bloc, book)
+
+
 # --- CSV text -------------------------------------------------------------------------------------
 
 
@@ -358,6 +386,13 @@ def test_a_quote_left_open_names_its_row(bloc, tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes('Đơn vị;Số công chức\r\n"Sở Tài chính;140\r\nSở Công Thương;68\r\n'.encode())
     assert "row 2 opens a quote" in refused(bloc, path)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_bom_is_named(bloc, tmp_path, codec):
+    path = tmp_path / "a.csv"
+    path.write_bytes("Đơn vị;Số công chức\r\nSở Tài chính;140\r\n".encode(codec))
+    assert "looks like UTF-16 text without its byte-order mark" in refused(bloc, path)
 
 
 @pytest.mark.parametrize(

@@ -244,6 +244,14 @@ def _read_csv(path: Path, encoding: str | None, max_rows: int) -> Sheet:
         ) from None
     text, read_as = decode(data, encoding, path)
     if "\x00" in text:
+        sample = data[:4096]
+        if sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
+            raise SheetRefused(
+                _(
+                    "{path} looks like UTF-16 text without its byte-order mark; save it from Excel"
+                    " as 'CSV UTF-8', then import that file"
+                ).format(path=path)
+            )
         raise SheetRefused(
             _("{path} holds NUL characters: it is not a text file").format(path=path)
         )
