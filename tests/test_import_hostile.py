@@ -379,6 +379,22 @@ def test_save_map_into_a_flow_mapping_keeps_its_comment(bloc, tmp_path, before):
     assert "so-tai-chinh,Sở Tài chính,141" in imported(bloc, book)
 
 
+def test_a_percentage_cell_for_an_indicator_not_in_percent_is_refused(bloc, tmp_path):
+    book = workbook(tmp_path / "a.xlsx", [HEADER, ["Sở Tài chính", 0.5, None]])
+    loaded = openpyxl.load_workbook(book)
+    loaded.active["B2"].number_format = "0%"
+    loaded.save(book)
+    out = refused(bloc, book)
+    assert "S!B2: the cell shows a percentage (50%), but 'staff' is not measured in %" in out
+
+
+@pytest.mark.parametrize("value", ["-0", "−0", "-0,0", -0.0])
+def test_negative_zero_is_written_as_zero(bloc, tmp_path, value):
+    book = workbook(tmp_path / "a.xlsx", [HEADER, ["Sở Tài chính", value, None]])
+    lines = imported(bloc, book, "--decimal", ",")
+    assert lines[1] in ("so-tai-chinh,Sở Tài chính,0,", "so-tai-chinh,Sở Tài chính,0.0,")
+
+
 # --- CSV text -------------------------------------------------------------------------------------
 
 

@@ -411,10 +411,21 @@ class NumberColumn:
                     texts[k] = _SPACE_GROUPS.sub("", text.replace("\u2212", "-"))
             elif isinstance(cell.value, int | Decimal):
                 value = Decimal(cell.value)
-                if cell.percent and percent_unit:
+                if cell.percent:
                     value = (value * 100).normalize()
                     value = value.quantize(1) if value == value.to_integral() else value
-                reading.value = value
+                if cell.percent and not percent_unit:
+                    # shown 50%, held 0.5: neither is a figure of an indicator not in %
+                    self.problems.append(
+                        _(
+                            "{ref}: the cell shows a percentage ({value}%), but '{column}' is not"
+                            " measured in %; write the figure itself in the sheet"
+                        ).format(
+                            ref=sheet.ref(cell), value=format(value, "f"), column=self.target.column
+                        )
+                    )
+                else:
+                    reading.value = value
             elif cell.value is not None:
                 self.problems.append(
                     _("{ref}: '{text}' is a date, not a number").format(
@@ -425,6 +436,8 @@ class NumberColumn:
         if texts:
             self._read_texts(sheet, texts, readings, decimal)
         for k, reading in enumerate(readings):
+            if reading.value is not None and reading.value.is_zero():
+                reading.value = reading.value.copy_abs()  # '-0' is 0
             if reading.value is not None and decimal_digits(reading.value) > MAX_DIGITS:
                 self.problems.append(
                     _("{ref}: {text} has more than {limit} significant digits").format(
