@@ -256,6 +256,45 @@ def test_a_formula_excel_computed_is_its_value(bloc, tmp_path):
     assert "so-tai-chinh,Sở Tài chính,140,đủ" in imported(bloc, book)
 
 
+def merged(path: Path, rows: list[list], *ranges: str) -> Path:
+    book = openpyxl.Workbook()
+    book.active.title = "S"
+    for row in rows:
+        book.active.append(row)
+    for cells in ranges:
+        book.active.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "cells", ["B2:B3", "B1:B2", "B3:C3", "A5:C9"], ids=["two-members", "header", "row", "far"]
+)
+def test_merged_cells_over_members_figures_are_refused(bloc, tmp_path, cells):
+    rows = [
+        ["Đơn vị", "Số công chức", "Hồ sơ giải quyết trực tuyến"],
+        ["Sở Tài chính", 140, 7200],
+        ["Sở Công Thương", 68, 5800],
+        ["Sở Xây dựng", 160, 7300],
+    ]
+    if cells == "A5:C9":  # merged cells below the table (a signature block) are no matter
+        lines = imported(bloc, merged(tmp_path / "a.xlsx", rows, cells))
+        assert "so-xay-dung,Sở Xây dựng,160,7300" in lines
+        return
+    out = refused(bloc, merged(tmp_path / "a.xlsx", rows, cells))
+    assert f"S!{cells}: merged cells over the figures of members' rows" in out
+
+
+def test_merged_cells_across_a_sheet_turned_on_its_side(bloc, tmp_path):
+    rows = [
+        ["Chỉ tiêu", "Sở Tài chính", "Sở Công Thương"],
+        ["Số công chức", 140, None],
+        ["Hồ sơ giải quyết trực tuyến", 7200, 5800],
+    ]
+    out = refused(bloc, merged(tmp_path / "a.xlsx", rows, "B2:C2"))
+    assert "S!B2:C2: merged cells over the figures" in out
+
+
 @pytest.mark.parametrize(
     ("value", "shown"),
     [(10**30, "1000000000000000000000000000000"), (1e308, "10000000000000000000…")],

@@ -704,6 +704,7 @@ def understand(
     figure_columns = {c: t for c, t in targets.items() if t.number}
     result = _rows(sheet, grid, first_data, member_column, figure_columns, members, year)
     problems += result.problems
+    problems += _merged_figures(sheet, transposed, list(result.rows), list(figure_columns))
     if problems:
         raise ImportRefused(problems)
     values: dict[str, dict[str, str]] = {m: {} for m in result.rows.values()}
@@ -757,6 +758,38 @@ def understand(
     return Understood(
         sheet, transposed, shown_headers, rows_shown, result.skipped, notes, values, order
     )
+
+
+def _merged_figures(
+    sheet: Sheet, transposed: bool, rows: list[int], columns: list[int]
+) -> list[str]:
+    """Merged cells over the figures of the members' rows: Excel shows one figure across them and
+    keeps it in the first cell only, so every other cell would be imported blank."""
+    import bisect
+
+    from thidua.sheets import cell_ref, column_letters
+
+    rows, columns = sorted(rows), sorted(columns)
+    row_set, column_set = set(rows), set(columns)
+    problems = []
+    for first_row, first_col, last_row, last_col in sheet.merged:
+        r0, c0, r1, c1 = first_row, first_col, last_row, last_col
+        if transposed:
+            r0, c0, r1, c1 = c0, r0, c1, r1
+        height = bisect.bisect_right(rows, r1) - bisect.bisect_left(rows, r0)
+        width = bisect.bisect_right(columns, c1) - bisect.bisect_left(columns, c0)
+        covered = height * width - (1 if r0 in row_set and c0 in column_set else 0)
+        if covered > 0:
+            where = cell_ref(sheet.name, first_row, first_col)
+            where += f":{column_letters(last_col)}{last_row + 1}"
+            problems.append(
+                _(
+                    "{range}: merged cells over the figures of members' rows; Excel keeps a merged"
+                    " cell's figure in its first cell only, so the others would be imported blank."
+                    " Unmerge them and write each figure"
+                ).format(range=where)
+            )
+    return problems
 
 
 def _status_word(status: str) -> str:

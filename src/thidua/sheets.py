@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -99,6 +100,8 @@ class Sheet:
     decimal_comma: bool = (
         False  # a CSV separated by ';', as Excel writes it where the decimal sign is ','
     )
+    # the merged cells of a workbook's sheet: (first row, first column, last row, last column)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def ref(self, cell: Cell) -> str:
         """Where a cell stands, as Excel names it: Sheet1!D7, 'Bảng 1'!B3."""
@@ -414,6 +417,7 @@ def _sheet_of(book: Any, formulas: Any, path: Path, wanted: str | None, max_rows
             )
         ws, rows = filled[0]
     sheet = Sheet(ws.title, rows, [_("Excel workbook, sheet '{name}'").format(name=ws.title)])
+    sheet.merged = _merged(ws, path)
     return sheet
 
 
@@ -466,6 +470,53 @@ def _rows(ws: Any, formulas: Any, path: Path, max_rows: int) -> list[list[Cell]]
         rows.pop()
     _beyond_columns(ws, path, max_rows)
     return rows
+
+
+MAX_MERGED = 100_000
+_MERGE = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"'
+)
+
+
+def _merged(ws: Any, path: Path) -> list[tuple[int, int, int, int]]:
+    """The merged cells of a sheet, which openpyxl's streaming reader does not give: its part is
+    scanned for them (they stand after the cells, so the whole part, bounded by the unpacked
+    size). A sheet whose part cannot be reached so has none."""
+    source = getattr(ws, "_get_source", None)
+    if source is None:
+        return []
+    found: set[tuple[int, int, int, int]] = set()
+    tail = b""
+    try:
+        with source() as part:
+            while chunk := part.read(1 << 20):
+                text = tail + chunk
+                for m in _MERGE.finditer(text):
+                    first, last = (
+                        (_column_index(m[1]), int(m[2]) - 1),
+                        (_column_index(m[3]), int(m[4]) - 1),
+                    )
+                    found.add((first[1], first[0], last[1], last[0]))
+                if len(found) > MAX_MERGED:
+                    raise SheetRefused(
+                        _("{path}: the sheet '{name}' has more than {limit} merged cells").format(
+                            path=path, name=ws.title, limit=f"{MAX_MERGED:,}"
+                        )
+                    )
+                tail = text[-512:]
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
+        raise SheetRefused(
+            _("{path} is not a readable .xlsx workbook: {why}").format(path=path, why=exc)
+        ) from None
+    return sorted(found)
+
+
+def _column_index(letters: bytes) -> int:
+    """A column's 0-based index from Excel's letters: b'A' → 0, b'AA' → 26."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - ord("A") + 1
+    return index - 1
 
 
 class _AsWritten:
