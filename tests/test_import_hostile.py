@@ -552,6 +552,30 @@ def test_an_excel_error_in_an_award_list_is_refused(bloc, tmp_path, column):
     assert f"S!{'ABCD'[column]}2: the cell shows the Excel error #REF!" in out
 
 
+def test_a_unit_merged_over_its_people_is_each_ones_unit(bloc, tmp_path):
+    rows = [
+        ["STT", "Họ và tên", "Chức vụ", "Đơn vị công tác"],
+        [1, "Nguyễn Văn An", "Trưởng phòng", "Sở Tài chính"],
+        [2, "Trần Thị Bình", "Chuyên viên", None],
+        [3, "Lê Văn Cường", "Chuyên viên", None],
+        [4, "Phạm Thị Dung", "Phó Giám đốc", "Sở Xây dựng"],
+        [None, "Người lập biểu"],
+    ]
+    path = merged(tmp_path / "ds.xlsx", rows, "D2:D4", "A7:D9")
+    result = run(
+        "awards", "2025", str(path), "--data", str(bloc), *DECISION, "--kind", "individual"
+    )
+    assert result.exit_code == 0, result.output
+    ledger = (bloc / "2025" / "awards.csv").read_text(encoding="utf-8").splitlines()
+    added = [line.split(",") for line in ledger if "45/QĐ-UBND" in line]
+    assert [(cells[0], cells[3]) for cells in added] == [
+        ("so-tai-chinh", "Nguyễn Văn An"),
+        ("so-tai-chinh", "Trần Thị Bình"),
+        ("so-tai-chinh", "Lê Văn Cường"),
+        ("so-xay-dung", "Phạm Thị Dung"),
+    ]
+
+
 def test_an_uncomputed_count_is_refused(bloc, tmp_path):
     path = workbook(
         tmp_path / "ds.xlsx",

@@ -207,6 +207,26 @@ def _section_kind(row: list[Cell]) -> str | None:
     return None
 
 
+def _filled_down(sheet: Sheet, columns: set[int]) -> list[list[Cell]]:
+    """The sheet's rows, with a unit (or position, or member) merged down over several rows in
+    each of them: a list merges one unit over the people who work there, and Excel keeps the text
+    in the first row only."""
+    rows = [list(row) for row in sheet.rows]
+    done: dict[int, int] = {}  # column → the last row filled (merged cells do not overlap)
+    for r0, c0, r1, c1 in sheet.merged:
+        if c0 != c1 or c0 not in columns or r0 <= done.get(c0, -1) or r0 >= len(rows):
+            continue
+        anchor = rows[r0][c0] if c0 < len(rows[r0]) else None
+        if anchor is None or anchor.empty:
+            continue
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            row += [Cell(None, r, c) for c in range(len(row), c0 + 1)]
+            row[c0] = Cell(anchor.value, r, c0, anchor.percent, anchor.error)
+        done[c0] = r1
+    return rows
+
+
 def _beside(row: list[Cell], name_cell: Cell) -> bool:
     """Whether a row has a cell filled besides its name cell."""
     return any(not c.empty for c in row if c is not name_cell)
@@ -269,8 +289,11 @@ def understand_awards(
     rows: list[AwardRow] = []
     problems: list[str] = []
     section: str | None = None
-    for r in range(h + 1, len(sheet.rows)):
-        row = sheet.rows[r]
+    grid = _filled_down(
+        sheet, {by_column[c] for c in ("position", "unit", "member") if c in by_column}
+    )
+    for r in range(h + 1, len(grid)):
+        row = grid[r]
         if all(c.empty for c in row):
             continue
         kind_here = _section_kind(row)
