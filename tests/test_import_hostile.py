@@ -513,14 +513,15 @@ def test_a_footer_alone_in_its_row_is_left_out_of_an_unnumbered_list(bloc, tmp_p
         ("A. Tập thể", "B - Cá nhân:"),
         ("1. Tập thể", "2/ Cá nhân"),
         ("I. Tập thể (02 tập thể)", "II. Cá nhân (01 cá nhân)"),
+        ("I|TẬP THỂ", "II|CÁ NHÂN"),
     ],
 )
 def test_section_rows_as_offices_write_them(bloc, tmp_path, collective, individual):
     rows = [
         ["STT", "Tên tập thể, cá nhân", "Đơn vị"],
-        [collective],
+        collective.split("|"),
         [1, "Phòng Ngân sách", "Sở Tài chính"],
-        [individual],
+        individual.split("|"),
         [1, "Nguyễn Văn An", "Sở Xây dựng"],
     ]
     added = award_rows(bloc, tmp_path, rows)

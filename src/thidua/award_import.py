@@ -188,12 +188,13 @@ def _header(sheet: Sheet) -> tuple[int, dict[int, str]]:
 
 
 def _section_kind(row: list[Cell]) -> str | None:
-    """'I. Tập thể', 'B - Cá nhân:', 'II. Tập thể (02 tập thể)': a section row that says what the
-    rows under it are."""
+    """'I. Tập thể', 'B - Cá nhân:', 'II. Tập thể (02 tập thể)', or 'I' and 'TẬP THỂ' in two
+    cells: a section row that says what the rows under it are."""
     filled = [c for c in row if not c.empty]
-    if len(filled) != 1 or not isinstance(filled[0].value, str):
+    # the section's number may stand in the STT column: | I | TẬP THỂ |
+    if not 1 <= len(filled) <= 2 or not all(isinstance(c.value, str) for c in filled):
         return None
-    key = fold(_PARENS.sub(" ", filled[0].value))
+    key = fold(_PARENS.sub(" ", " ".join(c.text for c in filled)))
     words = key.split("-")
     # its number: a Roman numeral, a letter or digits (I., B -, 2/)
     if words and (
