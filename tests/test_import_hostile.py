@@ -295,6 +295,12 @@ def test_merged_cells_across_a_sheet_turned_on_its_side(bloc, tmp_path):
     assert "S!B2:C2: merged cells over the figures" in out
 
 
+def test_a_header_row_under_too_many_title_rows_is_named(bloc, tmp_path):
+    rows = [[f"Dòng tiêu đề {i}"] for i in range(31)] + [HEADER, *ROWS]
+    out = refused(bloc, workbook(tmp_path / "a.xlsx", rows))
+    assert "S: the header row seems to be row 32, below the first 30 rows" in out
+
+
 @pytest.mark.parametrize(
     ("value", "shown"),
     [(10**30, "1000000000000000000000000000000"), (1e308, "10000000000000000000…")],

@@ -619,6 +619,18 @@ def understand(
     transposed = across[0] > normal[0]
     grid = _grid(sheet, transposed)
     score, h = across if transposed else normal
+    further = _best_header(_grid(sheet, False)[HEADER_ROWS : HEADER_ROWS * 10], columns)
+    if further[0] > score:
+        # a header row under more title rows than are looked through: whatever row was taken for
+        # the header above it would give a misleading refusal
+        raise ImportRefused(
+            [
+                _(
+                    "{sheet}: the header row seems to be row {row}, below the first {n} rows where"
+                    " it is looked for; delete the title rows above the table"
+                ).format(sheet=sheet.name, row=HEADER_ROWS + further[1] + 1, n=HEADER_ROWS)
+            ]
+        )
     if score == 0:
         shown = next((r for r in sheet.rows if sum(not c.empty for c in r) >= 2), [])
         listed = ", ".join(f"{sheet.ref(c)} '{c.text}'" for c in shown if not c.empty)
