@@ -583,6 +583,24 @@ def test_a_unit_merged_over_its_people_is_each_ones_unit(bloc, tmp_path):
     ]
 
 
+def test_a_numbered_entry_without_a_name_is_refused(bloc, tmp_path):
+    rows = [
+        ["STT", "Họ và tên", "Đơn vị", "Số lượng"],
+        [1, "Nguyễn Văn An", "Sở Tài chính", "02"],
+        [2, None, "Sở Xây dựng", None],
+        [3],  # a template's numbered empty row
+    ]
+    path = workbook(tmp_path / "ds.xlsx", rows)
+    out = refused(bloc, path, "--kind", "individual", what="awards")
+    assert "S!A3: entry 2 of the list names no one" in out
+    csv_list = tmp_path / "ds.csv"
+    csv_list.write_text("STT;Họ và tên;Đơn vị\n1;Nguyễn Văn An;Sở Tài chính\n2;;Sở Xây dựng\n")
+    assert "ds.csv!A3: entry 2" in refused(bloc, csv_list, "--kind", "individual", what="awards")
+    del rows[2]
+    added = award_rows(bloc, tmp_path, rows, "--kind", "individual")
+    assert [line.split(",")[2] for line in added] == ["2"]
+
+
 def test_an_uncomputed_count_is_refused(bloc, tmp_path):
     path = workbook(
         tmp_path / "ds.xlsx",

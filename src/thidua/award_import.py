@@ -307,10 +307,23 @@ def understand_awards(
             return row[c] if c is not None and c < len(row) else None
 
         name_cell = next((row[c] for c in name_columns if c < len(row) and not row[c].empty), None)
-        if name_cell is None:
-            continue  # a footer, a signature line, a note under the table
-        name = name_cell.text
         number = row[numbered] if numbered is not None and numbered < len(row) else None
+        if name_cell is None:
+            described = [cell(c) for c in ("position", "unit", "count")]
+            if (
+                number is not None
+                and number.text.isascii()
+                and number.text.isdigit()
+                and any(c is not None and not c.empty for c in described)
+            ):
+                # an entry whose name was left out, not a footer: dropped, an award would be lost
+                problems.append(
+                    _("{ref}: entry {number} of the list names no one; write the name").format(
+                        ref=sheet.ref(number), number=number.text
+                    )
+                )
+            continue  # a footer, a signature line, a note under the table, a template's empty row
+        name = name_cell.text
         if number is not None and number.empty:
             continue  # a list numbered by STT: a row without its number is no entry of it
         if is_footer(name) and number is None and not _beside(row, name_cell):
@@ -378,6 +391,7 @@ def understand_awards(
                 )
             )
             continue
+        count = str(int(count)) if count else count  # '02' is 2
         note_cell = cell("note")
         note = "; ".join(t for t in (place, note_cell.text if note_cell is not None else "") if t)
         rows.append(AwardRow(sheet.ref(name_cell), member.id, name, kind, count, note))
