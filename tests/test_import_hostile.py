@@ -164,6 +164,34 @@ def test_a_very_hidden_sheet_is_not_taken_for_the_visible_one(bloc, tmp_path):
     assert not any("999" in line for line in lines)
 
 
+def test_a_hidden_sheet_beside_the_data_is_no_matter(bloc, tmp_path):
+    # a hidden sheet of lookups, wide and written by a program that does not compute formulas
+    book = openpyxl.Workbook()
+    book.active.title = "S"
+    for row in [HEADER, *ROWS]:
+        book.active.append(row)
+    lookups = book.create_sheet("Tra cứu")
+    lookups.append(["=1+1"])
+    lookups.cell(row=1, column=300, value="x")
+    lookups.sheet_state = "hidden"
+    book.save(tmp_path / "a.xlsx")
+    assert "so-tai-chinh,Sở Tài chính,140,đủ" in imported(bloc, tmp_path / "a.xlsx")
+
+
+def test_a_visible_sheet_refused_for_its_content_counts_as_data(bloc, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "S"
+    for row in [HEADER, *ROWS]:
+        book.active.append(row)
+    book.create_sheet("Khác").append(["=1+1"])
+    book.save(tmp_path / "a.xlsx")
+    assert "has 2 sheets with data ('S', 'Khác')" in refused(bloc, tmp_path / "a.xlsx")
+    assert "the cell Khác!A1 holds the formula" in refused(
+        bloc, tmp_path / "a.xlsx", "--sheet", "Khác"
+    )
+    assert "so-tai-chinh,Sở Tài chính,140,đủ" in imported(bloc, tmp_path / "a.xlsx", "--sheet", "S")
+
+
 def test_a_password_protected_workbook_is_named_so(bloc, tmp_path):
     # Excel saves an encrypted .xlsx as a compound file with an EncryptionInfo stream
     path = tmp_path / "a.xlsx"

@@ -390,16 +390,32 @@ def _sheet_of(book: Any, formulas: Any, path: Path, wanted: str | None, max_rows
         ws = found[0]
         rows = read(ws)
     else:
-        filled: list[tuple[Any, list[list[Cell]]]] = []
-        hidden: list[tuple[Any, list[list[Cell]]]] = []
+        # each sheet read as it would be imported; a refusal counts as content (a sheet that is
+        # refused for what it holds is not empty) and is raised only if that sheet is the one
+        filled: list[tuple[Any, list[list[Cell]] | SheetRefused]] = []
+        hidden: list[Any] = []
         for ws in book.worksheets:
-            visible = getattr(ws, "sheet_state", "visible") == "visible"
-            rows = read(ws)
-            if any(not c.empty for row in rows for c in row):
-                (filled if visible else hidden).append((ws, rows))
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                hidden.append(ws)
+                continue
+            try:
+                content: list[list[Cell]] | SheetRefused = read(ws)
+            except SheetRefused as exc:
+                content = exc
+            if isinstance(content, SheetRefused) or any(not c.empty for r in content for c in r):
+                filled.append((ws, content))
         if not filled:
-            if hidden:
-                names = ", ".join(repr(ws.title) for ws, _rows_ in hidden)
+            # hidden sheets are looked at only now: a hidden sheet of lookups beside the data
+            # must not stop the import
+            with_data = []
+            for ws in hidden:
+                try:
+                    if any(not c.empty for r in read(ws) for c in r):
+                        with_data.append(ws)
+                except SheetRefused:
+                    with_data.append(ws)
+            if with_data:
+                names = ", ".join(repr(ws.title) for ws in with_data)
                 raise SheetRefused(
                     _(
                         "{path}: only hidden sheets hold data ({names}); say which one to import"
@@ -415,7 +431,10 @@ def _sheet_of(book: Any, formulas: Any, path: Path, wanted: str | None, max_rows
                     " --sheet NAME"
                 ).format(path=path, count=len(filled), names=names)
             )
-        ws, rows = filled[0]
+        ws, content = filled[0]
+        if isinstance(content, SheetRefused):
+            raise content
+        rows = content
     sheet = Sheet(ws.title, rows, [_("Excel workbook, sheet '{name}'").format(name=ws.title)])
     sheet.merged = _merged(ws, path)
     return sheet
