@@ -872,4 +872,4 @@ def test_a_shortened_header_names_one_indicator_or_is_refused(tmp_path):
 
 
 def test_a_folder_given_as_the_sheet(bloc, tmp_path):
-    assert "is a folder; give the sheet's file" in refused(bloc, tmp_path)
+    assert "is a folder; name the file to import" in refused(bloc, tmp_path)

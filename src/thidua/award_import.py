@@ -13,6 +13,7 @@ that differs from the rows already recorded for the same decision and award is r
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,13 +21,22 @@ from datetime import date
 from pathlib import Path
 
 from thidua.i18n import _
-from thidua.importing import ImportRefused, Members, csv_line, extended, load_cluster, records
+from thidua.importing import (
+    ImportRefused,
+    Members,
+    csv_line,
+    excel_error,
+    extended,
+    load_cluster,
+    records,
+)
 from thidua.models import AwardType, Cluster, Member, Recipients
 from thidua.names import fold
 from thidua.sheets import Cell, Sheet
 from thidua.writes import Change
 
 HEADER_ROWS = 30
+_PARENS = re.compile(r"\([^()]*\)")
 MAX_ROWS = 50_000
 
 # the columns of an award list, by their folded headers
@@ -178,19 +188,49 @@ def _header(sheet: Sheet) -> tuple[int, dict[int, str]]:
 
 
 def _section_kind(row: list[Cell]) -> str | None:
-    """'I. Tập thể' / 'II. Cá nhân': a section row that says what the rows under it are."""
+    """'I. Tập thể', 'B - Cá nhân:', 'II. Tập thể (02 tập thể)', or 'I' and 'TẬP THỂ' in two
+    cells: a section row that says what the rows under it are."""
     filled = [c for c in row if not c.empty]
-    if len(filled) != 1 or not isinstance(filled[0].value, str):
+    # the section's number may stand in the STT column: | I | TẬP THỂ |
+    if not 1 <= len(filled) <= 2 or not all(isinstance(c.value, str) for c in filled):
         return None
-    key = fold(filled[0].value)
+    key = fold(_PARENS.sub(" ", " ".join(c.text for c in filled)))
     words = key.split("-")
-    if words and all(ch in "ivxlcdm" for ch in words[0]):
+    # its number: a Roman numeral, a letter or digits (I., B -, 2/)
+    if words and (
+        all(ch in "ivxlcdm" for ch in words[0]) or len(words[0]) == 1 or words[0].isdigit()
+    ):
         key = "-".join(words[1:])
     if key in ("tap-the", "khen-thuong-tap-the", "danh-sach-tap-the"):
         return "collective"
     if key in ("ca-nhan", "khen-thuong-ca-nhan", "danh-sach-ca-nhan"):
         return "individual"
     return None
+
+
+def _filled_down(sheet: Sheet, columns: set[int]) -> list[list[Cell]]:
+    """The sheet's rows, with a unit (or position, or member) merged down over several rows in
+    each of them: a list merges one unit over the people who work there, and Excel keeps the text
+    in the first row only."""
+    rows = [list(row) for row in sheet.rows]
+    done: dict[int, int] = {}  # column → the last row filled (merged cells do not overlap)
+    for r0, c0, r1, c1 in sheet.merged:
+        if c0 != c1 or c0 not in columns or r0 <= done.get(c0, -1) or r0 >= len(rows):
+            continue
+        anchor = rows[r0][c0] if c0 < len(rows[r0]) else None
+        if anchor is None or anchor.empty:
+            continue
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            row += [Cell(None, r, c) for c in range(len(row), c0 + 1)]
+            row[c0] = Cell(anchor.value, r, c0, anchor.percent, anchor.error)
+        done[c0] = r1
+    return rows
+
+
+def _beside(row: list[Cell], name_cell: Cell) -> bool:
+    """Whether a row has a cell filled besides its name cell."""
+    return any(not c.empty for c in row if c is not name_cell)
 
 
 def _member_in(text: str, members: Members, year: int) -> list[Member]:
@@ -250,8 +290,11 @@ def understand_awards(
     rows: list[AwardRow] = []
     problems: list[str] = []
     section: str | None = None
-    for r in range(h + 1, len(sheet.rows)):
-        row = sheet.rows[r]
+    grid = _filled_down(
+        sheet, {by_column[c] for c in ("position", "unit", "member") if c in by_column}
+    )
+    for r in range(h + 1, len(grid)):
+        row = grid[r]
         if all(c.empty for c in row):
             continue
         kind_here = _section_kind(row)
@@ -264,14 +307,29 @@ def understand_awards(
             return row[c] if c is not None and c < len(row) else None
 
         name_cell = next((row[c] for c in name_columns if c < len(row) and not row[c].empty), None)
-        if name_cell is None:
-            continue  # a footer, a signature line, a note under the table
-        name = name_cell.text
-        if is_footer(name):
-            continue
         number = row[numbered] if numbered is not None and numbered < len(row) else None
+        if name_cell is None:
+            described = [cell(c) for c in ("position", "unit", "count")]
+            if (
+                number is not None
+                and number.text.isascii()
+                and number.text.isdigit()
+                and any(c is not None and not c.empty for c in described)
+            ):
+                # an entry whose name was left out, not a footer: dropped, an award would be lost
+                problems.append(
+                    _("{ref}: entry {number} of the list names no one; write the name").format(
+                        ref=sheet.ref(number), number=number.text
+                    )
+                )
+            continue  # a footer, a signature line, a note under the table, a template's empty row
+        name = name_cell.text
         if number is not None and number.empty:
             continue  # a list numbered by STT: a row without its number is no entry of it
+        if is_footer(name) and number is None and not _beside(row, name_cell):
+            # 'Tổng cộng', 'Nguồn: …' alone in its row; a numbered row, or one with a unit beside
+            # the name, is an entry whatever its name ('Tống', 'Nguồn Thị Hoa')
+            continue
         header_kind = columns[name_cell.column]
         kind = (
             header_kind if header_kind in ("individual", "collective") else section or default_kind
@@ -286,6 +344,12 @@ def understand_awards(
             continue
         position = cell("position")
         unit = cell("unit")
+        shown = [name_cell, position, unit, cell("member"), cell("count"), cell("note")]
+        errors = [c for c in shown if c is not None and c.error]
+        if errors:
+            # '#N/A' is no name, unit or count: written down, it would become one
+            problems += [excel_error(sheet, c) for c in errors]
+            continue
         place = ", ".join(c.text for c in (position, unit) if c is not None and not c.empty)
         member_cell = cell("member")
         if fixed is not None:
@@ -327,6 +391,7 @@ def understand_awards(
                 )
             )
             continue
+        count = str(int(count)) if count else count  # '02' is 2
         note_cell = cell("note")
         note = "; ".join(t for t in (place, note_cell.text if note_cell is not None else "") if t)
         rows.append(AwardRow(sheet.ref(name_cell), member.id, name, kind, count, note))
@@ -342,6 +407,7 @@ def import_awards(root: Path, year: int, sheet: Sheet, decision: Decision) -> Im
     from thidua.recording import encode_like, read
 
     cluster, _path = load_cluster(root)
+    _check_decision(decision)
     rows, award, notes = understand_awards(sheet, cluster, year, decision)
     path = root / str(year) / "awards.csv"
     old = read(path) if path.is_file() else ""
@@ -351,6 +417,22 @@ def import_awards(root: Path, year: int, sheet: Sheet, decision: Decision) -> Im
         raise ImportRefused([_("the imported rows would not pass check:"), *problems[:10]])
     changes = [] if new == old else [Change.of(path, encode_like(path, new))]
     return ImportedAwards(rows, award, notes, changes)
+
+
+def _check_decision(decision: Decision) -> None:
+    """The decision's number and issuer go into every row: one line of text each."""
+    problems = []
+    if not decision.number.strip():
+        problems.append(_("--decision is empty; give the decision's number, e.g. 123/QĐ-TTg"))
+    for option, text in (("--decision", decision.number), ("--issuer", decision.issuer or "")):
+        if any(not ch.isprintable() for ch in text):
+            problems.append(
+                _("{option} '{text}' holds a line break or a control character").format(
+                    option=option, text=text.encode("unicode_escape").decode("ascii")
+                )
+            )
+    if problems:
+        raise ImportRefused(problems)
 
 
 def _key(cells: dict[str, str]) -> tuple[str, ...]:

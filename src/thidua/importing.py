@@ -32,21 +32,30 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from thidua.findings import Refused
-from thidua.i18n import _
+from thidua.i18n import _, ngettext
 from thidua.models import Aggregate, Cluster, Indicator, Member
 from thidua.names import fold
-from thidua.numbers import MAX_DIGITS
+from thidua.numbers import MAX_DIGITS, decimal_digits, other_digits, shown
 from thidua.sheets import Cell, Sheet
 from thidua.writes import Change
 
 HEADER_ROWS = 30  # how far down a sheet its header row is looked for
+SHOWN_PROBLEMS = 50  # a sheet of 10,000 wrong rows is told in its first problems and a count
 
 
 class ImportRefused(Refused):
     """A sheet that cannot be imported as it is: every problem, one a line, with its cell and fix."""
 
     def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("\n".join(problems))
+        shown = list(problems[:SHOWN_PROBLEMS])
+        if len(problems) > SHOWN_PROBLEMS:
+            more = len(problems) - SHOWN_PROBLEMS
+            shown.append(
+                ngettext("… and {count} more problem", "… and {count} more problems", more).format(
+                    count=f"{more:,}"
+                )
+            )
+        super().__init__("\n".join(shown))
         self.problems = list(problems)
 
 
@@ -410,8 +419,11 @@ def _parse(text: str, locale: str) -> Decimal | None:
     return value
 
 
-def _digits(value: Decimal) -> int:
-    return len(value.as_tuple().digits)
+def excel_error(sheet: Sheet, cell: Cell) -> str:
+    """The problem of a cell that shows an Excel error (#N/A, #REF!, …) where a value belongs."""
+    return _("{ref}: the cell shows the Excel error {text}; correct it in the sheet").format(
+        ref=sheet.ref(cell), text=cell.text
+    )
 
 
 @dataclass(slots=True)
@@ -430,11 +442,7 @@ class NumberColumn:
         for k, cell in enumerate(self.cells):
             reading = Reading(None)
             if cell.error:
-                self.problems.append(
-                    _(
-                        "{ref}: the cell shows the Excel error {text}; correct it in the sheet"
-                    ).format(ref=sheet.ref(cell), text=cell.text)
-                )
+                self.problems.append(excel_error(sheet, cell))
             elif isinstance(cell.value, str):
                 text, status = _marks_off(cell.value)
                 reading.status = status
@@ -444,10 +452,21 @@ class NumberColumn:
                     texts[k] = _SPACE_GROUPS.sub("", text.replace("\u2212", "-"))
             elif isinstance(cell.value, int | Decimal):
                 value = Decimal(cell.value)
-                if cell.percent and percent_unit:
+                if cell.percent:
                     value = (value * 100).normalize()
                     value = value.quantize(1) if value == value.to_integral() else value
-                reading.value = value
+                if cell.percent and not percent_unit:
+                    # shown 50%, held 0.5: neither is a figure of an indicator not in %
+                    self.problems.append(
+                        _(
+                            "{ref}: the cell shows a percentage ({value}%), but '{column}' is not"
+                            " measured in %; write the figure itself in the sheet"
+                        ).format(
+                            ref=sheet.ref(cell), value=format(value, "f"), column=self.target.column
+                        )
+                    )
+                else:
+                    reading.value = value
             elif cell.value is not None:
                 self.problems.append(
                     _("{ref}: '{text}' is a date, not a number").format(
@@ -458,10 +477,14 @@ class NumberColumn:
         if texts:
             self._read_texts(sheet, texts, readings, decimal)
         for k, reading in enumerate(readings):
-            if reading.value is not None and _digits(reading.value) > MAX_DIGITS:
+            if reading.value is not None and reading.value.is_zero():
+                reading.value = reading.value.copy_abs()  # '-0' is 0
+            if reading.value is not None and decimal_digits(reading.value) > MAX_DIGITS:
                 self.problems.append(
                     _("{ref}: {text} has more than {limit} significant digits").format(
-                        ref=sheet.ref(self.cells[k]), text=reading.value, limit=MAX_DIGITS
+                        ref=sheet.ref(self.cells[k]),
+                        text=shown(self.cells[k].text),
+                        limit=MAX_DIGITS,
                     )
                 )
                 reading.value = None
@@ -473,6 +496,15 @@ class NumberColumn:
         ways = {"vi": {k: _parse(t, "vi") for k, t in texts.items()}}
         ways["en"] = {k: _parse(t, "en") for k, t in texts.items()}
         for k, text in texts.items():
+            if other_digits(text):
+                # the records take ASCII digits only (see thidua.numbers): the sheet says so too
+                self.problems.append(
+                    _(
+                        "{ref}: '{text}' is written with digits other than 0-9; retype it with 0-9"
+                    ).format(ref=sheet.ref(self.cells[k]), text=shown(self.cells[k].text))
+                )
+                ways["vi"].pop(k), ways["en"].pop(k)
+                continue
             if not _NUMBERISH.match(text) or (ways["vi"][k] is None and ways["en"][k] is None):
                 self.problems.append(
                     _("{ref}: '{text}' is not a number").format(
@@ -628,6 +660,18 @@ def understand(
     transposed = across[0] > normal[0]
     grid = _grid(sheet, transposed)
     score, h = across if transposed else normal
+    further = _best_header(_grid(sheet, False)[HEADER_ROWS : HEADER_ROWS * 10], columns)
+    if further[0] > score:
+        # a header row under more title rows than are looked through: whatever row was taken for
+        # the header above it would give a misleading refusal
+        raise ImportRefused(
+            [
+                _(
+                    "{sheet}: the header row seems to be row {row}, below the first {n} rows where"
+                    " it is looked for; delete the title rows above the table"
+                ).format(sheet=sheet.name, row=HEADER_ROWS + further[1] + 1, n=HEADER_ROWS)
+            ]
+        )
     if score == 0:
         shown = next((r for r in sheet.rows if sum(not c.empty for c in r) >= 2), [])
         listed = ", ".join(f"{sheet.ref(c)} '{c.text}'" for c in shown if not c.empty)
@@ -715,6 +759,7 @@ def understand(
     figure_columns = {c: t for c, t in targets.items() if t.number}
     result = _rows(sheet, grid, first_data, member_column, figure_columns, members, year)
     problems += result.problems
+    problems += _merged_figures(sheet, transposed, list(result.rows), list(figure_columns))
     if problems:
         raise ImportRefused(problems)
     values: dict[str, dict[str, str]] = {m: {} for m in result.rows.values()}
@@ -770,6 +815,38 @@ def understand(
     )
 
 
+def _merged_figures(
+    sheet: Sheet, transposed: bool, rows: list[int], columns: list[int]
+) -> list[str]:
+    """Merged cells over the figures of the members' rows: Excel shows one figure across them and
+    keeps it in the first cell only, so every other cell would be imported blank."""
+    import bisect
+
+    from thidua.sheets import cell_ref, column_letters
+
+    rows, columns = sorted(rows), sorted(columns)
+    row_set, column_set = set(rows), set(columns)
+    problems = []
+    for first_row, first_col, last_row, last_col in sheet.merged:
+        r0, c0, r1, c1 = first_row, first_col, last_row, last_col
+        if transposed:
+            r0, c0, r1, c1 = c0, r0, c1, r1
+        height = bisect.bisect_right(rows, r1) - bisect.bisect_left(rows, r0)
+        width = bisect.bisect_right(columns, c1) - bisect.bisect_left(columns, c0)
+        covered = height * width - (1 if r0 in row_set and c0 in column_set else 0)
+        if covered > 0:
+            where = cell_ref(sheet.name, first_row, first_col)
+            where += f":{column_letters(last_col)}{last_row + 1}"
+            problems.append(
+                _(
+                    "{range}: merged cells over the figures of members' rows; Excel keeps a merged"
+                    " cell's figure in its first cell only, so the others would be imported blank."
+                    " Unmerge them and write each figure"
+                ).format(range=where)
+            )
+    return problems
+
+
 def _status_word(status: str) -> str:
     return {
         "estimate": _("estimate"),
@@ -780,6 +857,9 @@ def _status_word(status: str) -> str:
 
 def _status_text(cell: Cell, target: Target, sheet: Sheet, problems: list[str]) -> str:
     text = cell.text
+    if cell.error:
+        problems.append(excel_error(sheet, cell))
+        return text
     if target.column == "status" or target.column.endswith(".status"):
         from thidua.tables import CellError, parse_status
 
@@ -833,8 +913,8 @@ def _has_figure(row: list[Cell], figure_columns: Iterable[int]) -> bool:
         cell = row[c]
         if cell.empty:
             continue
-        if isinstance(cell.value, int | Decimal):
-            return True
+        if isinstance(cell.value, int | Decimal) or cell.error:
+            return True  # an Excel error stands where a figure would: the row is one of figures
         text = _marks_off(cell.text)[0]
         if text not in NO_FIGURE and any(ch.isdigit() for ch in text):
             return True

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -99,13 +100,20 @@ class Sheet:
     decimal_comma: bool = (
         False  # a CSV separated by ';', as Excel writes it where the decimal sign is ','
     )
+    # the merged cells of a workbook's sheet: (first row, first column, last row, last column)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def ref(self, cell: Cell) -> str:
         """Where a cell stands, as Excel names it: Sheet1!D7, 'Bảng 1'!B3."""
-        name = self.name
-        if not name.replace("_", "").replace(".", "").replace("-", "").isalnum():
-            name = "'" + name.replace("'", "''") + "'"
-        return f"{name}!{column_letters(cell.column)}{cell.row + 1}"
+        return cell_ref(self.name, cell.row, cell.column)
+
+
+def cell_ref(sheet: str, row: int, column: int) -> str:
+    """Where a cell stands (0-based row and column), as Excel names it: Sheet1!D7, 'Bảng 1'!B3."""
+    name = sheet
+    if not name.replace("_", "").replace(".", "").replace("-", "").isalnum():
+        name = "'" + name.replace("'", "''") + "'"
+    return f"{name}!{column_letters(column)}{row + 1}"
 
 
 def read_sheet(
@@ -113,9 +121,15 @@ def read_sheet(
 ) -> Sheet:
     """The sheet of an .xlsx workbook or a CSV file, or `SheetRefused` saying why not."""
     try:
-        if path.is_dir():
-            raise SheetRefused(_("{path} is a folder; give the sheet's file").format(path=path))
         if not path.is_file():
+            if path.is_dir():
+                raise SheetRefused(
+                    _("{path} is a folder; name the file to import").format(path=path)
+                )
+            if path.exists():
+                raise SheetRefused(
+                    _("{path} is not a regular file (a device or a pipe)").format(path=path)
+                )
             raise SheetRefused(_("{path}: no such file").format(path=path))
         size = path.stat().st_size
         with path.open("rb") as f:
@@ -135,6 +149,14 @@ def read_sheet(
     if head.startswith(b"PK\x03\x04"):
         return _read_xlsx(path, sheet, max_rows)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if _encrypted(path):
+            raise SheetRefused(
+                _(
+                    "{path} is protected by a password; open it in Excel, remove the password"
+                    " (File > Info > Protect Workbook > Encrypt with Password), save it, then"
+                    " import that file"
+                ).format(path=path)
+            )
         raise SheetRefused(
             _(
                 "{path} is an old Excel 97-2003 workbook (.xls); open it in Excel and save it as"
@@ -146,6 +168,16 @@ def read_sheet(
             _("{path} is a CSV file, which has one sheet only: leave out --sheet").format(path=path)
         )
     return _read_csv(path, encoding, max_rows)
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether a compound file (the container of .xls) holds an encrypted .xlsx: Excel stores a
+    workbook saved with a password as the streams EncryptionInfo and EncryptedPackage."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return "EncryptionInfo".encode("utf-16-le") in data
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -215,12 +247,22 @@ def _read_csv(path: Path, encoding: str | None, max_rows: int) -> Sheet:
         ) from None
     text, read_as = decode(data, encoding, path)
     if "\x00" in text:
+        sample = data[:4096]
+        if sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
+            raise SheetRefused(
+                _(
+                    "{path} looks like UTF-16 text without its byte-order mark; save it from Excel"
+                    " as 'CSV UTF-8', then import that file"
+                ).format(path=path)
+            )
         raise SheetRefused(
             _("{path} holds NUL characters: it is not a text file").format(path=path)
         )
     sep = _separator(text)
     rows: list[list[Cell]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    # strict: a quote left open is an error at the end of the file, not a cell that swallows
+    # every row below it
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     try:
         for r, record in enumerate(reader):
             if r >= max_rows:
@@ -237,9 +279,16 @@ def _read_csv(path: Path, encoding: str | None, max_rows: int) -> Sheet:
                 )
             rows.append([_text_cell(value, r, c, path) for c, value in enumerate(record)])
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise SheetRefused(
+                _(
+                    '{path}: row {row} opens a quote (") that no later quote closes, so every row'
+                    " below it would be one cell; correct the quotes in that row"
+                ).format(path=path, row=len(rows) + 1)
+            ) from None
         raise SheetRefused(
             _("{path}: row {row} cannot be read as CSV: {why}").format(
-                path=path, row=reader.line_num, why=exc
+                path=path, row=len(rows) + 1, why=exc
             )
         ) from None
     names = {",": "','", ";": "';'", "\t": _("tab")}
@@ -298,25 +347,35 @@ def _check_zip(path: Path) -> None:
 def _read_xlsx(path: Path, wanted: str | None, max_rows: int) -> Sheet:
     _check_zip(path)
     import warnings
+    from contextlib import ExitStack
 
     import openpyxl  # only `import` loads it, never `check`
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise SheetRefused(
-            _("{path} is not a readable .xlsx workbook: {why}").format(path=path, why=exc)
-        ) from None
-    try:
-        return _sheet_of(book, path, wanted, max_rows)
-    finally:
-        book.close()
+    with ExitStack() as stack:
+        books = []
+        # read twice: the values Excel computed, and the formulas, to tell a formula whose value
+        # the file does not keep (saved by a program that does not compute them) from a blank
+        for data_only in (True, False):
+            # an open file rather than the path: openpyxl would refuse a workbook by its name
+            # (a .xlsx saved as "so-lieu.csv"); the content decides
+            f = stack.enter_context(path.open("rb"))
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # openpyxl warns about styles it skips
+                    book = openpyxl.load_workbook(f, read_only=True, data_only=data_only)
+            except Exception as exc:  # openpyxl raises many kinds on a damaged file
+                raise SheetRefused(
+                    _("{path} is not a readable .xlsx workbook: {why}").format(path=path, why=exc)
+                ) from None
+            stack.callback(book.close)
+            books.append(book)
+        return _sheet_of(books[0], books[1], path, wanted, max_rows)
 
 
-def _sheet_of(book: Any, path: Path, wanted: str | None, max_rows: int) -> Sheet:
-    visible = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+def _sheet_of(book: Any, formulas: Any, path: Path, wanted: str | None, max_rows: int) -> Sheet:
+    def read(ws: Any) -> list[list[Cell]]:
+        return _rows(ws, formulas[ws.title], path, max_rows)
+
     if wanted is not None:
         found = [ws for ws in book.worksheets if ws.title == wanted] or [
             ws for ws in book.worksheets if ws.title.strip().casefold() == wanted.strip().casefold()
@@ -329,14 +388,40 @@ def _sheet_of(book: Any, path: Path, wanted: str | None, max_rows: int) -> Sheet
                 )
             )
         ws = found[0]
-        rows = _rows(ws, path, max_rows)
+        rows = read(ws)
     else:
-        filled = []
-        for ws in visible:
-            rows = _rows(ws, path, max_rows)
-            if any(not c.empty for row in rows for c in row):
-                filled.append((ws, rows))
+        # each sheet read as it would be imported; a refusal counts as content (a sheet that is
+        # refused for what it holds is not empty) and is raised only if that sheet is the one
+        filled: list[tuple[Any, list[list[Cell]] | SheetRefused]] = []
+        hidden: list[Any] = []
+        for ws in book.worksheets:
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                hidden.append(ws)
+                continue
+            try:
+                content: list[list[Cell]] | SheetRefused = read(ws)
+            except SheetRefused as exc:
+                content = exc
+            if isinstance(content, SheetRefused) or any(not c.empty for r in content for c in r):
+                filled.append((ws, content))
         if not filled:
+            # hidden sheets are looked at only now: a hidden sheet of lookups beside the data
+            # must not stop the import
+            with_data = []
+            for ws in hidden:
+                try:
+                    if any(not c.empty for r in read(ws) for c in r):
+                        with_data.append(ws)
+                except SheetRefused:
+                    with_data.append(ws)
+            if with_data:
+                names = ", ".join(repr(ws.title) for ws in with_data)
+                raise SheetRefused(
+                    _(
+                        "{path}: only hidden sheets hold data ({names}); say which one to import"
+                        " with --sheet NAME"
+                    ).format(path=path, names=names)
+                )
             raise SheetRefused(_("{path}: every sheet is empty").format(path=path))
         if len(filled) > 1:
             names = ", ".join(repr(ws.title) for ws, _rows_ in filled)
@@ -346,14 +431,37 @@ def _sheet_of(book: Any, path: Path, wanted: str | None, max_rows: int) -> Sheet
                     " --sheet NAME"
                 ).format(path=path, count=len(filled), names=names)
             )
-        ws, rows = filled[0]
+        ws, content = filled[0]
+        if isinstance(content, SheetRefused):
+            raise content
+        rows = content
     sheet = Sheet(ws.title, rows, [_("Excel workbook, sheet '{name}'").format(name=ws.title)])
+    sheet.merged = _merged(ws, path)
     return sheet
 
 
-def _rows(ws: Any, path: Path, max_rows: int) -> list[list[Cell]]:
+def _openpyxl_rows(ws: Any, path: Path, **where: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of a sheet as openpyxl reads them, lazily: a part that turns out damaged only now
+    (malformed XML, a bad checksum) is a refusal like any unreadable workbook."""
+    rows = ws.iter_rows(**({"max_col": MAX_COLUMNS} | where))
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # openpyxl raises many kinds on a damaged part
+            raise SheetRefused(
+                _("{path} is not a readable .xlsx workbook: {why}").format(path=path, why=exc)
+            ) from None
+        yield row
+
+
+def _rows(ws: Any, formulas: Any, path: Path, max_rows: int) -> list[list[Cell]]:
+    from openpyxl.cell.read_only import EMPTY_CELL
+
     rows: list[list[Cell]] = []
-    for r, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS)):
+    as_written = _AsWritten(formulas, path)
+    for r, row in enumerate(_openpyxl_rows(ws, path)):
         if r >= max_rows:
             if any(c.value is not None for c in row):
                 raise SheetRefused(
@@ -362,25 +470,131 @@ def _rows(ws: Any, path: Path, max_rows: int) -> list[list[Cell]]:
                     ).format(path=path, name=ws.title, limit=f"{max_rows:,}")
                 )
             break
-        cells = []
+        cells: list[Cell] = []
         for c, cell in enumerate(row):
+            if cell is EMPTY_CELL:
+                continue  # openpyxl fills a row out to max_col with it: most cells of most rows
             value = getattr(cell, "value", None)
-            cells.append(
-                _typed_cell(
-                    value,
-                    r,
-                    c,
-                    getattr(cell, "number_format", "") or "",
-                    getattr(cell, "data_type", ""),
-                    path,
-                )
+            data_type = getattr(cell, "data_type", "")
+            if value is None and data_type == "n":  # a blank, or a formula without its value
+                _uncomputed(as_written.cell(r, c), ws.title, r, c, path)
+            typed = _typed_cell(
+                value, r, c, getattr(cell, "number_format", "") or "", data_type, path
             )
-        while cells and cells[-1].empty:
-            cells.pop()
+            if not typed.empty:
+                cells += [Cell(None, r, gap) for gap in range(len(cells), c)]
+                cells.append(typed)
         rows.append(cells)
     while rows and not rows[-1]:
         rows.pop()
+    _beyond_columns(ws, path, max_rows)
     return rows
+
+
+MAX_MERGED = 100_000
+_MERGE = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"'
+)
+
+
+def _merged(ws: Any, path: Path) -> list[tuple[int, int, int, int]]:
+    """The merged cells of a sheet, which openpyxl's streaming reader does not give: its part is
+    scanned for them (they stand after the cells, so the whole part, bounded by the unpacked
+    size). A sheet whose part cannot be reached so has none."""
+    source = getattr(ws, "_get_source", None)
+    if source is None:
+        return []
+    found: set[tuple[int, int, int, int]] = set()
+    tail = b""
+    try:
+        with source() as part:
+            while chunk := part.read(1 << 20):
+                text = tail + chunk
+                for m in _MERGE.finditer(text):
+                    first, last = (
+                        (_column_index(m[1]), int(m[2]) - 1),
+                        (_column_index(m[3]), int(m[4]) - 1),
+                    )
+                    found.add((first[1], first[0], last[1], last[0]))
+                if len(found) > MAX_MERGED:
+                    raise SheetRefused(
+                        _("{path}: the sheet '{name}' has more than {limit} merged cells").format(
+                            path=path, name=ws.title, limit=f"{MAX_MERGED:,}"
+                        )
+                    )
+                tail = text[-512:]
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
+        raise SheetRefused(
+            _("{path} is not a readable .xlsx workbook: {why}").format(path=path, why=exc)
+        ) from None
+    return sorted(found)
+
+
+def _column_index(letters: bytes) -> int:
+    """A column's 0-based index from Excel's letters: b'A' → 0, b'AA' → 26."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - ord("A") + 1
+    return index - 1
+
+
+class _AsWritten:
+    """The cells of a sheet as written (formulas, not their values), read row by row alongside
+    the values only once a cell needs it: a sheet without blank cells is parsed once."""
+
+    def __init__(self, ws: Any, path: Path) -> None:
+        self.ws, self.path = ws, path
+        self.rows: Iterator[tuple[Any, ...]] | None = None
+        self.at, self.row = -1, ()
+
+    def cell(self, r: int, c: int) -> Any:
+        if self.rows is None:
+            self.rows = _openpyxl_rows(self.ws, self.path)
+        while self.at < r:
+            self.row, self.at = next(self.rows, ()), self.at + 1
+        return self.row[c] if c < len(self.row) else None
+
+
+def _beyond_columns(ws: Any, path: Path, max_rows: int) -> None:
+    """Refuse a value to the right of the columns read: left out, a column of figures would be
+    dropped without a word. The sheet's recorded size (which Excel keeps exact) says whether there
+    is anything to look for."""
+    width = getattr(ws, "max_column", None)
+    if not isinstance(width, int) or width <= MAX_COLUMNS:
+        return
+    rows = _openpyxl_rows(
+        ws, path, min_col=MAX_COLUMNS + 1, max_col=width, max_row=max_rows, values_only=True
+    )
+    for r, values in enumerate(rows):
+        if values.count(None) == len(values):  # counted in C: a row may be 16,000 cells wide
+            continue
+        c = next(c for c, value in enumerate(values) if value is not None)
+        raise SheetRefused(
+            _(
+                "{path}: the cell {ref} is beyond the {limit} columns a sheet to import may"
+                " have; move the data left, or delete the columns beyond"
+            ).format(path=path, ref=cell_ref(ws.title, r, MAX_COLUMNS + c), limit=MAX_COLUMNS)
+        )
+
+
+def _uncomputed(cell: Any, sheet: str, row: int, column: int, path: Path) -> None:
+    """Refuse a formula without the value it computes (Excel keeps both; a file written by a
+    program that does not compute formulas keeps the formula only): read as a blank, its figure
+    would be dropped without a word."""
+    if getattr(cell, "data_type", "") != "f":
+        return
+    formula = str(getattr(cell, "value", ""))
+    raise SheetRefused(
+        _(
+            "{path}: the cell {ref} holds the formula {formula} but not its value: the file was"
+            " saved by a program that does not compute formulas. Open it in Excel or LibreOffice"
+            " and save it again (that computes them), then import"
+        ).format(
+            path=path,
+            ref=cell_ref(sheet, row, column),
+            formula=formula if len(formula) <= 40 else formula[:40] + "…",
+        )
+    )
 
 
 def _typed_cell(

@@ -218,4 +218,7 @@ def add_entries(text: str, key: str, entries: dict[str, Any], existing: dict[str
     if entry is None:
         return _ensure_newline(text) + "".join(lines)
     end = _line_end(text, max(entry.value_end - 1, entry.value_start))
+    tail = text[entry.value_end : end].strip()
+    if tail.startswith("#"):  # `import_map: {}  # filled by thidua`: the comment stays
+        lines[0] = f"{key}:  {tail}\n"
     return text[: entry.key_start] + "".join(lines) + text[end:]
