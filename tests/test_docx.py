@@ -395,6 +395,145 @@ def test_a_file_that_is_no_word_document_is_refused(tmp_path):
         assert not out.exists()
 
 
+def repackaged(source: Path, target: Path, change) -> Path:
+    """A copy of the .docx `source` with its parts changed by `change(parts)` (a dict of bytes)."""
+    with zipfile.ZipFile(source) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    change(parts)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, content in parts.items():
+            package.writestr(name, content)
+    return target
+
+
+def _replace(parts: dict, name: str, old: str, new: str) -> None:
+    assert old in parts[name].decode(), name
+    parts[name] = parts[name].decode().replace(old, new, 1).encode()
+
+
+def _relationship(kind: str, target: str, external: bool = True):
+    mode = ' TargetMode="External"' if external else ""
+    rel = (
+        f'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/{kind}" Target="{target}"{mode}/></Relationships>'
+    )
+    return lambda parts: _replace(parts, "word/_rels/document.xml.rels", "</Relationships>", rel)
+
+
+def _body(xml: str):
+    return lambda parts: _replace(parts, "word/document.xml", "<w:body>", "<w:body>" + xml)
+
+
+def _attached_template(parts: dict) -> None:
+    parts["word/_rels/settings.xml.rels"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+        b'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+        b'http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"'
+        b' Target="http://example.org/t.dotm" TargetMode="External"/></Relationships>'
+    )
+    _replace(parts, "word/settings.xml", "<w:zoom", '<w:attachedTemplate r:id="rId1"/><w:zoom')
+
+
+def _altchunk(parts: dict) -> None:
+    parts["word/chunk.html"] = b"<html><body><img src='http://example.org/x.png'></body></html>"
+    override = '<Override PartName="/word/chunk.html" ContentType="text/html"/></Types>'
+    _replace(parts, "[Content_Types].xml", "</Types>", override)
+    _relationship("aFChunk", "chunk.html", external=False)(parts)
+
+
+def _field(instruction: str) -> str:
+    return (
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">'
+        f"{instruction}</w:instrText></w:r>"
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+
+
+FETCHING = {
+    "a picture linked from the web": _relationship("image", "http://example.org/x.png"),
+    "a template attached from a server": _attached_template,
+    "altChunk": _altchunk,
+    "INCLUDEPICTURE": _body(_field(' INCLUDEPICTURE "http://example.org/p.png" \\d ')),
+    "a field split over runs": _body(
+        _field(
+            "</w:instrText></w:r><w:r><w:instrText> INCLUDE</w:instrText></w:r><w:r>"
+            '<w:instrText>TEXT "http://example.org/t"'
+        )
+    ),
+    "a field a tag writes": _body(_field("{{ 'DDE' ~ 'AUTO' }} cmd /c calc")),
+    "a simple field": _body('<w:p><w:fldSimple w:instr=" LINK Excel.Sheet.8 x.xls"/></w:p>'),
+    "a mail merge": lambda parts: _replace(
+        parts,
+        "word/settings.xml",
+        "<w:zoom",
+        '<w:mailMerge><w:mainDocumentType w:val="formLetters"/></w:mailMerge><w:zoom',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FETCHING)
+def test_a_template_that_makes_word_fetch_or_run_something_is_refused(tmp_path, case):
+    path = repackaged(
+        word_template(tmp_path / "plain.docx", "Năm {{ s.year }}"),
+        tmp_path / "mau.docx",
+        FETCHING[case],
+    )
+    out = tmp_path / "bc.docx"
+    args = ["--data", str(DATA), "--template", str(path), "--output", str(out)]
+    result = run("summarize", "2023", *args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"thidua: {path}: the document would make Word")
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_hyperlinks_and_fields_that_fetch_nothing_stay(tmp_path):
+    add = [
+        _relationship("hyperlink", "https://thiduakhenthuong.vn/"),
+        _body(
+            '<w:p><w:hyperlink r:id="rIdX"><w:r><w:t>{{ s.year }}</w:t></w:r></w:hyperlink></w:p>'
+        ),
+        _body(_field(" PAGE ")),
+        _body('<w:p><w:fldSimple w:instr=" HYPERLINK &quot;https://example.org&quot; "/></w:p>'),
+    ]
+
+    def change(parts):
+        for step in add:
+            step(parts)
+
+    path = repackaged(word_template(tmp_path / "plain.docx", "x"), tmp_path / "mau.docx", change)
+    out = tmp_path / "bc.docx"
+    args = ["--data", str(DATA), "--template", str(path), "--output", str(out)]
+    assert run("summarize", "2023", *args).exit_code == 0
+    written = docx.Document(str(out))
+    assert "2023" in everything(written)
+    links = [r for r in written.part.rels.values() if r.is_external]
+    assert [r.target_ref for r in links] == ["https://thiduakhenthuong.vn/"]
+
+
+def test_a_macro_enabled_document_or_a_word_template_is_refused_with_what_to_do(tmp_path):
+    main = "wordprocessingml.document.main+xml"
+
+    def macros(parts):
+        _replace(parts, "[Content_Types].xml", main, "document.macroEnabled.main+xml")
+        parts["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0" + bytes(60)
+
+    def dotx(parts):
+        _replace(parts, "[Content_Types].xml", main, "wordprocessingml.template.main+xml")
+
+    plain = word_template(tmp_path / "plain.docx", "{{ s.year }}")
+    for change, says in ((macros, "holds macros"), (dotx, "is not a Word document but")):
+        path = repackaged(plain, tmp_path / "mau.docx", change)
+        out = tmp_path / "bc.docx"
+        args = ["--data", str(DATA), "--template", str(path), "--output", str(out)]
+        result = run("summarize", "2023", *args)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"thidua: {path} {says}"), result.stderr
+        assert "save it from Word as a Word Document (.docx)" in result.stderr
+        assert not out.exists()
+
+
 def test_a_word_template_can_use_thidua_macros_only(tmp_path):
     path = word_template(
         tmp_path / "mau.docx",

@@ -45,12 +45,24 @@ PLEDGE_TEMPLATE = "pledge.vi.docx"
 MAX_DOCX_BYTES = 20 * 2**20  # the .docx file (a template with a logo is some 100 KB)
 MAX_DOCX_UNPACKED = 100 * 2**20  # all its parts unpacked: a zip bomb is refused before it opens
 MAX_DOCX_PARTS = 1000  # files inside the .docx
+MAX_FIELDS = 10_000  # fields (page numbers, dates, …) looked at in one document
 MAX_CHARTS = 20  # pictures `chart` draws in one document
 MAX_BARS = 200  # bars of one chart
 MAX_LABEL = 200  # characters of a chart's title or of a bar's name
 CHART_INCHES = (6.3, 3.4)  # the picture's size: 945 × 510 pixels at CHART_DPI
 CHART_DPI = 150
 CHART_WIDTH_MM = 160  # as wide as the text between the margins (210 − 30 − 20 mm)
+
+# --- what a document thidua writes never holds: Word would run it, or fetch it from elsewhere,
+# when the document is opened (see `_refuse_active_content`)
+_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# relationships to parts that run, or that import another program's content: macros, ActiveX
+# controls, OLE objects and packages, and altChunk (HTML, MHT or RTF taken in as it opens)
+_ACTIVE_PARTS = ("vbaproject", "control", "activex", "oleobject", "package", "afchunk")
+# fields that take content from a file or a web address, or run another program (DDE)
+_FETCHING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "LINK", "DDE", "DDEAUTO", "IMPORT"})
 
 
 def report_context(summary: Summary, lang: str, number: str | None = None) -> dict[str, Any]:
@@ -159,7 +171,111 @@ def _check_package(path: Path) -> bytes:
                 path=path, mb=MAX_DOCX_UNPACKED // 2**20, parts=MAX_DOCX_PARTS
             )
         )
+    _refuse_other_kinds(content, path)
     return content
+
+
+def _refuse_other_kinds(content: bytes, path: Path) -> None:
+    """A document with macros (.docm), or a Word template (.dotx, .dotm), is refused with what to
+    do: thidua reads a plain Word document, and writes one."""
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        try:
+            types = package.read("[Content_Types].xml").decode("utf-8", "replace")
+        except KeyError:
+            types = ""
+    main = re.search(r'PartName="/word/document\.xml"\s+ContentType="([^"]*)"', types)
+    kind = main.group(1) if main else _MAIN
+    if "macroenabled" in kind.lower() or "vbaproject" in types.lower():
+        raise TemplateProblem(
+            _(
+                "{path} holds macros (a .docm document); thidua does not run them and writes no"
+                " document with macros: save it from Word as a Word Document (.docx)"
+            ).format(path=path)
+        )
+    if kind != _MAIN:
+        raise TemplateProblem(
+            _(
+                "{path} is not a Word document but {kind}; save it from Word as a Word Document"
+                " (.docx)"
+            ).format(path=path, kind=kind.rsplit(".", 1)[-1].removesuffix("+xml") or "–")
+        )
+
+
+def _refuse_active_content(content: bytes, path: Path) -> None:
+    """Refuses a document that would make Word fetch something from elsewhere, or run something,
+    when it is opened: a relationship to an outside address (other than a hyperlink, which is
+    only followed when someone clicks it), such as a picture linked from the web or a template
+    attached from a server; macros, ActiveX controls, OLE objects, altChunk; a field that takes
+    content from a file or a web address, or runs a program (INCLUDEPICTURE, INCLUDETEXT, LINK,
+    DDE, DDEAUTO, IMPORT); a mail merge, which queries a database as the document opens. It is
+    the rendered document that is looked at: a tag can write a field's words too."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    refusal = _(
+        "{path}: the document would make Word {what} when it is opened ({detail}); thidua"
+        " writes no such document: remove it from the template (insert a picture as a picture,"
+        " not as a link)"
+    )
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        for name in package.namelist():
+            if not name.endswith((".rels", ".xml")):
+                continue
+            root = etree.fromstring(package.read(name), parser)
+            if name.endswith(".rels"):
+                for rel in root.iter(f"{{{_PACKAGE_RELS}}}Relationship"):
+                    kind = rel.get("Type", "").rsplit("/", 1)[-1]
+                    target = rel.get("Target", "")
+                    if rel.get("TargetMode") == "External" and kind != "hyperlink":
+                        what = _("fetch {target}").format(target=target[:200])
+                        raise TemplateProblem(
+                            refusal.format(path=path, what=what, detail=f"{name}: {kind}")
+                        )
+                    if kind.lower().startswith(_ACTIVE_PARTS):
+                        what = _("run or take in another program's content")
+                        raise TemplateProblem(
+                            refusal.format(path=path, what=what, detail=f"{name}: {kind}")
+                        )
+            elif name.startswith("word/"):
+                _refuse_fetching_fields(root, name, path, refusal)
+
+
+def _refuse_fetching_fields(root: Any, name: str, path: Path, refusal: str) -> None:
+    """The fields of one part, with their instructions as Word reads them: a simple field's
+    `w:instr`, or the `w:instrText` pieces between a field's begin and its separator."""
+    if root.tag == f"{{{_W}}}settings" and root.find(f"{{{_W}}}mailMerge") is not None:
+        what = _("query a database (a mail merge)")
+        raise TemplateProblem(refusal.format(path=path, what=what, detail=name))
+    instructions: list[str] = []
+    open_fields: list[list[str]] = []
+    fld_char, instr_text, simple = f"{{{_W}}}fldChar", f"{{{_W}}}instrText", f"{{{_W}}}fldSimple"
+    for element in root.iter(fld_char, instr_text, simple):
+        if element.tag == simple:
+            instructions.append(element.get(f"{{{_W}}}instr", ""))
+        elif element.tag == instr_text:
+            if open_fields:
+                open_fields[-1].append(element.text or "")
+        else:
+            kind = element.get(f"{{{_W}}}fldCharType")
+            if kind == "begin":
+                open_fields.append([])
+            elif open_fields and kind in ("separate", "end"):
+                instructions.append("".join(open_fields.pop()))
+                if kind == "separate":
+                    open_fields.append([])  # the result, until the field's end: no instruction
+        if len(instructions) > MAX_FIELDS:
+            raise LimitExceeded(
+                _("{path} has more than {fields} fields").format(path=path, fields=MAX_FIELDS)
+            )
+    instructions.extend("".join(words) for words in open_fields)
+    for instruction in instructions:
+        words = instruction.split()
+        if words and words[0].upper() in _FETCHING_FIELDS:
+            what = _("fetch content or run a program through a field")
+            detail = f"{name}: {' '.join(words)[:200]}"
+            raise TemplateProblem(refusal.format(path=path, what=what, detail=detail))
 
 
 def _render(path: Path, lang: str, data: FrozenDict) -> bytes:
@@ -174,6 +290,7 @@ def _render(path: Path, lang: str, data: FrozenDict) -> bytes:
     document.render(dict(data), jinja_env=env)
     out = io.BytesIO()
     document.save(out)
+    _refuse_active_content(out.getvalue(), path)
     return out.getvalue()
 
 
