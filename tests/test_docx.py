@@ -7,6 +7,7 @@ import io
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -510,6 +511,19 @@ def test_hyperlinks_and_fields_that_fetch_nothing_stay(tmp_path):
     assert "2023" in everything(written)
     links = [r for r in written.part.rels.values() if r.is_external]
     assert [r.target_ref for r in links] == ["https://thiduakhenthuong.vn/"]
+
+
+def test_a_name_the_chart_font_cannot_draw_is_no_warning_on_the_screen():
+    import warnings
+
+    from thidua.word import draw_bars
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = draw_bars(
+            "\uff1d 会议", ["\U0001f600 Hà Nam", "\uff1d1+1"], [Decimal("1.5"), Decimal(2)]
+        )
+    assert png.startswith(b"\x89PNG")
 
 
 def test_a_macro_enabled_document_or_a_word_template_is_refused_with_what_to_do(tmp_path):
