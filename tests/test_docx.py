@@ -526,6 +526,18 @@ def test_a_name_the_chart_font_cannot_draw_is_no_warning_on_the_screen():
     assert png.startswith(b"\x89PNG")
 
 
+@pytest.mark.parametrize("tag", ["{{r s.cluster.name }}", "{{p s.cluster.name }}"])
+def test_docxtpl_run_and_paragraph_tags_with_text_are_refused_not_lost(tmp_path, tag):
+    path = word_template(tmp_path / "mau.docx", f"Năm {{{{ s.year }}}} {tag}")
+    out = tmp_path / "bc.docx"
+    args = ["--data", str(DATA), "--template", str(path), "--output", str(out)]
+    result = run("summarize", "2023", *args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"thidua: {path}: a tag writes text outside a run of text")
+    assert "Cụm thi đua các tỉnh Đồng bằng sông Hồng" in result.stderr
+    assert not out.exists()
+
+
 def test_a_macro_enabled_document_or_a_word_template_is_refused_with_what_to_do(tmp_path):
     main = "wordprocessingml.document.main+xml"
 

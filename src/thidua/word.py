@@ -241,6 +241,31 @@ def _refuse_active_content(content: bytes, path: Path) -> None:
                         )
             elif name.startswith("word/"):
                 _refuse_fetching_fields(root, name, path, refusal)
+                _refuse_loose_text(root, name, path)
+
+
+# elements of WordprocessingML that hold other elements, never text of their own
+_STRUCTURE = frozenset(
+    f"{{{_W}}}{tag}" for tag in ("body", "p", "r", "tbl", "tr", "tc", "hdr", "ftr", "hyperlink")
+)
+
+
+def _refuse_loose_text(root: Any, name: str, path: Path) -> None:
+    """Refuses text written between a document's elements rather than inside a text run: what
+    docxtpl's `{{r …}}`, `{{p …}}`, `{{tr …}}` and `{{tc …}}` make of plain text (they are meant
+    for docxtpl's own objects, which templates do not get). Word would find the document
+    damaged; other programs drop the text without a word."""
+    for element in root.iter(*_STRUCTURE):
+        loose = [element.text, *(child.tail for child in element)]
+        text = next((t.strip() for t in loose if t and t.strip()), None)
+        if text is not None:
+            raise TemplateProblem(
+                _(
+                    "{path}: a tag writes text outside a run of text ({name}: {text}): write"
+                    " {{{{ … }}}} where you want the text, not {{{{r …}}}}, {{{{p …}}}},"
+                    " {{{{tr …}}}} or {{{{tc …}}}}"
+                ).format(path=path, name=name, text=text[:100])
+            )
 
 
 def _refuse_fetching_fields(root: Any, name: str, path: Path, refusal: str) -> None:
