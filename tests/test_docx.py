@@ -253,6 +253,15 @@ def test_number_is_for_word_documents_only(tmp_path):
     assert "--number numbers a Word document" in result.output
 
 
+@pytest.mark.parametrize("number", ["15/BC-CTĐ", "", "1\x012", "9" * 100, "١٥", "-3"])
+def test_number_is_a_number(tmp_path, number):
+    out = tmp_path / "bc.docx"
+    result = run("summarize", "2023", "--data", str(DATA), "--output", str(out), "--number", number)
+    assert result.exit_code == 2, result.output
+    assert "--number is the document's number in Arabic digits" in result.output
+    assert not out.exists()
+
+
 def test_the_extension_chooses_the_format(tmp_path):
     for name, starts in (("bc.md", b"# B"), ("bc.json", b"{"), ("bc.docx", b"PK")):
         assert (
