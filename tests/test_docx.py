@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
+import docx.enum.text
 import pytest
 from conftest import DATA, ROOT, snapshot
 from docx.document import Document
@@ -62,6 +63,24 @@ def test_the_page_is_a4_with_decree_30s_margins(report):
         assert 20 <= round(section.bottom_margin.mm) <= 25
         assert 30 <= round(section.left_margin.mm) <= 35
         assert 15 <= round(section.right_margin.mm) <= 20
+
+
+def test_pages_are_numbered_in_the_top_margin_but_the_first(report, tmp_path):
+    for document in (report, _pledge_document(tmp_path)):
+        section = document.sections[0]
+        assert section.different_first_page_header_footer
+        assert not "".join(p.text for p in section.first_page_header.paragraphs).strip()
+        (paragraph,) = section.header.paragraphs
+        assert paragraph.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.CENTER
+        fields = paragraph._p.xpath(".//w:instrText/text()")
+        assert [f.strip() for f in fields] == ["PAGE"]
+        assert {r.font.size.pt for r in paragraph.runs if r.font.size} == {13}
+
+
+def _pledge_document(tmp_path: Path) -> Document:
+    out = tmp_path / "gu.docx"
+    assert run("pledge", "2024", "--data", str(DATA), "--output", str(out)).exit_code == 0
+    return docx.Document(str(out))
 
 
 def test_the_body_is_times_new_roman_13_to_14_pt(report):
