@@ -235,6 +235,32 @@ def test_text_from_the_records_is_text_in_the_document(data_copy, tmp_path):
     assert b"<w:fldSimple" not in zipfile.ZipFile(out).read("word/document.xml")
 
 
+def test_the_documents_properties_hold_the_text_as_written(data_copy, tmp_path):
+    cluster = data_copy / "cluster.yaml"
+    text = cluster.read_text(encoding="utf-8")
+    cluster.write_text(text.replace("name: Thái Bình\n", 'name: "Thái Bình & <Hà Nam>"\n', 1))
+    template = docx.Document()
+    template.add_paragraph("{{ s.members[0].name }}")
+    template.core_properties.title = "Báo cáo {{ s.year }}: {{ s.members[0].name }}"
+    template.core_properties.subject = "Cụm & Khối"
+    template.save(str(tmp_path / "mau.docx"))
+    out = tmp_path / "bc.docx"
+    args = [
+        "--data",
+        str(data_copy),
+        "--template",
+        str(tmp_path / "mau.docx"),
+        "--output",
+        str(out),
+    ]
+    result = run("summarize", "2023", *args)
+    assert result.exit_code == 0, result.output
+    written = docx.Document(str(out))
+    assert written.paragraphs[0].text == "Thái Bình & <Hà Nam>"
+    assert written.core_properties.title == "Báo cáo 2023: Thái Bình & <Hà Nam>"
+    assert written.core_properties.subject == "Cụm & Khối"
+
+
 # --- the format follows the file's name ---------------------------------------------------
 
 

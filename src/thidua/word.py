@@ -309,9 +309,21 @@ def _render(path: Path, lang: str, data: FrozenDict) -> bytes:
     for the whole document: its body, headers, footers and properties)."""
     from docxtpl import DocxTemplate
 
+    class Template(DocxTemplate):  # type: ignore[misc]
+        def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+            """The title, subject, … (File > Properties) are plain text, which python-docx
+            escapes as it stores them: rendered without XML escaping, they are not escaped
+            twice ('Hà Nam &amp; Ninh Bình')."""
+            props = self.docx.core_properties
+            for name in ("author", "comments", "identifier", "language", "subject", "title"):
+                text = getattr(props, name)
+                if "{" in text:
+                    source = "{% autoescape false %}" + text + "{% endautoescape %}"
+                    setattr(props, name, jinja_env.from_string(source).render(context))
+
     content = _check_package(path)
     env = environment(lang, path.parent, path.name, markup="docx")
-    document = DocxTemplate(io.BytesIO(content))
+    document = Template(io.BytesIO(content))
     env.filters["chart"] = env._guard("chart", _chart_filter(document, env, lang))
     document.render(dict(data), jinja_env=env)
     out = io.BytesIO()
