@@ -7,9 +7,11 @@ import io
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import docx
+import docx.enum.text
 import pytest
 from conftest import DATA, ROOT, snapshot
 from docx.document import Document
@@ -61,6 +63,24 @@ def test_the_page_is_a4_with_decree_30s_margins(report):
         assert 20 <= round(section.bottom_margin.mm) <= 25
         assert 30 <= round(section.left_margin.mm) <= 35
         assert 15 <= round(section.right_margin.mm) <= 20
+
+
+def test_pages_are_numbered_in_the_top_margin_but_the_first(report, tmp_path):
+    for document in (report, _pledge_document(tmp_path)):
+        section = document.sections[0]
+        assert section.different_first_page_header_footer
+        assert not "".join(p.text for p in section.first_page_header.paragraphs).strip()
+        (paragraph,) = section.header.paragraphs
+        assert paragraph.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.CENTER
+        fields = paragraph._p.xpath(".//w:instrText/text()")
+        assert [f.strip() for f in fields] == ["PAGE"]
+        assert {r.font.size.pt for r in paragraph.runs if r.font.size} == {13}
+
+
+def _pledge_document(tmp_path: Path) -> Document:
+    out = tmp_path / "gu.docx"
+    assert run("pledge", "2024", "--data", str(DATA), "--output", str(out)).exit_code == 0
+    return docx.Document(str(out))
 
 
 def test_the_body_is_times_new_roman_13_to_14_pt(report):
@@ -215,6 +235,32 @@ def test_text_from_the_records_is_text_in_the_document(data_copy, tmp_path):
     assert b"<w:fldSimple" not in zipfile.ZipFile(out).read("word/document.xml")
 
 
+def test_the_documents_properties_hold_the_text_as_written(data_copy, tmp_path):
+    cluster = data_copy / "cluster.yaml"
+    text = cluster.read_text(encoding="utf-8")
+    cluster.write_text(text.replace("name: Thái Bình\n", 'name: "Thái Bình & <Hà Nam>"\n', 1))
+    template = docx.Document()
+    template.add_paragraph("{{ s.members[0].name }}")
+    template.core_properties.title = "Báo cáo {{ s.year }}: {{ s.members[0].name }}"
+    template.core_properties.subject = "Cụm & Khối"
+    template.save(str(tmp_path / "mau.docx"))
+    out = tmp_path / "bc.docx"
+    args = [
+        "--data",
+        str(data_copy),
+        "--template",
+        str(tmp_path / "mau.docx"),
+        "--output",
+        str(out),
+    ]
+    result = run("summarize", "2023", *args)
+    assert result.exit_code == 0, result.output
+    written = docx.Document(str(out))
+    assert written.paragraphs[0].text == "Thái Bình & <Hà Nam>"
+    assert written.core_properties.title == "Báo cáo 2023: Thái Bình & <Hà Nam>"
+    assert written.core_properties.subject == "Cụm & Khối"
+
+
 # --- the format follows the file's name ---------------------------------------------------
 
 
@@ -250,6 +296,15 @@ def test_number_is_for_word_documents_only(tmp_path):
     result = run("summarize", "2023", "--data", str(DATA), "--number", "15")
     assert result.exit_code == 2
     assert "--number numbers a Word document" in result.output
+
+
+@pytest.mark.parametrize("number", ["15/BC-CTĐ", "", "1\x012", "9" * 100, "١٥", "-3"])
+def test_number_is_a_number(tmp_path, number):
+    out = tmp_path / "bc.docx"
+    result = run("summarize", "2023", "--data", str(DATA), "--output", str(out), "--number", number)
+    assert result.exit_code == 2, result.output
+    assert "--number is the document's number in Arabic digits" in result.output
+    assert not out.exists()
 
 
 def test_the_extension_chooses_the_format(tmp_path):
@@ -392,6 +447,170 @@ def test_a_file_that_is_no_word_document_is_refused(tmp_path):
         result = run("summarize", "2023", *args)
         assert result.exit_code == 1
         assert says in result.stderr
+        assert not out.exists()
+
+
+def repackaged(source: Path, target: Path, change) -> Path:
+    """A copy of the .docx `source` with its parts changed by `change(parts)` (a dict of bytes)."""
+    with zipfile.ZipFile(source) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    change(parts)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, content in parts.items():
+            package.writestr(name, content)
+    return target
+
+
+def _replace(parts: dict, name: str, old: str, new: str) -> None:
+    assert old in parts[name].decode(), name
+    parts[name] = parts[name].decode().replace(old, new, 1).encode()
+
+
+def _relationship(kind: str, target: str, external: bool = True):
+    mode = ' TargetMode="External"' if external else ""
+    rel = (
+        f'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/{kind}" Target="{target}"{mode}/></Relationships>'
+    )
+    return lambda parts: _replace(parts, "word/_rels/document.xml.rels", "</Relationships>", rel)
+
+
+def _body(xml: str):
+    return lambda parts: _replace(parts, "word/document.xml", "<w:body>", "<w:body>" + xml)
+
+
+def _attached_template(parts: dict) -> None:
+    parts["word/_rels/settings.xml.rels"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+        b'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+        b'http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"'
+        b' Target="http://example.org/t.dotm" TargetMode="External"/></Relationships>'
+    )
+    _replace(parts, "word/settings.xml", "<w:zoom", '<w:attachedTemplate r:id="rId1"/><w:zoom')
+
+
+def _altchunk(parts: dict) -> None:
+    parts["word/chunk.html"] = b"<html><body><img src='http://example.org/x.png'></body></html>"
+    override = '<Override PartName="/word/chunk.html" ContentType="text/html"/></Types>'
+    _replace(parts, "[Content_Types].xml", "</Types>", override)
+    _relationship("aFChunk", "chunk.html", external=False)(parts)
+
+
+def _field(instruction: str) -> str:
+    return (
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">'
+        f"{instruction}</w:instrText></w:r>"
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+
+
+FETCHING = {
+    "a picture linked from the web": _relationship("image", "http://example.org/x.png"),
+    "a template attached from a server": _attached_template,
+    "altChunk": _altchunk,
+    "INCLUDEPICTURE": _body(_field(' INCLUDEPICTURE "http://example.org/p.png" \\d ')),
+    "a field split over runs": _body(
+        _field(
+            "</w:instrText></w:r><w:r><w:instrText> INCLUDE</w:instrText></w:r><w:r>"
+            '<w:instrText>TEXT "http://example.org/t"'
+        )
+    ),
+    "a field a tag writes": _body(_field("{{ 'DDE' ~ 'AUTO' }} cmd /c calc")),
+    "a simple field": _body('<w:p><w:fldSimple w:instr=" LINK Excel.Sheet.8 x.xls"/></w:p>'),
+    "a mail merge": lambda parts: _replace(
+        parts,
+        "word/settings.xml",
+        "<w:zoom",
+        '<w:mailMerge><w:mainDocumentType w:val="formLetters"/></w:mailMerge><w:zoom',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FETCHING)
+def test_a_template_that_makes_word_fetch_or_run_something_is_refused(tmp_path, case):
+    path = repackaged(
+        word_template(tmp_path / "plain.docx", "Năm {{ s.year }}"),
+        tmp_path / "mau.docx",
+        FETCHING[case],
+    )
+    out = tmp_path / "bc.docx"
+    args = ["--data", str(DATA), "--template", str(path), "--output", str(out)]
+    result = run("summarize", "2023", *args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"thidua: {path}: the document would make Word")
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_hyperlinks_and_fields_that_fetch_nothing_stay(tmp_path):
+    add = [
+        _relationship("hyperlink", "https://thiduakhenthuong.vn/"),
+        _body(
+            '<w:p><w:hyperlink r:id="rIdX"><w:r><w:t>{{ s.year }}</w:t></w:r></w:hyperlink></w:p>'
+        ),
+        _body(_field(" PAGE ")),
+        _body('<w:p><w:fldSimple w:instr=" HYPERLINK &quot;https://example.org&quot; "/></w:p>'),
+    ]
+
+    def change(parts):
+        for step in add:
+            step(parts)
+
+    path = repackaged(word_template(tmp_path / "plain.docx", "x"), tmp_path / "mau.docx", change)
+    out = tmp_path / "bc.docx"
+    args = ["--data", str(DATA), "--template", str(path), "--output", str(out)]
+    assert run("summarize", "2023", *args).exit_code == 0
+    written = docx.Document(str(out))
+    assert "2023" in everything(written)
+    links = [r for r in written.part.rels.values() if r.is_external]
+    assert [r.target_ref for r in links] == ["https://thiduakhenthuong.vn/"]
+
+
+def test_a_name_the_chart_font_cannot_draw_is_no_warning_on_the_screen():
+    import warnings
+
+    from thidua.word import draw_bars
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = draw_bars(
+            "\uff1d 会议", ["\U0001f600 Hà Nam", "\uff1d1+1"], [Decimal("1.5"), Decimal(2)]
+        )
+    assert png.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("tag", ["{{r s.cluster.name }}", "{{p s.cluster.name }}"])
+def test_docxtpl_run_and_paragraph_tags_with_text_are_refused_not_lost(tmp_path, tag):
+    path = word_template(tmp_path / "mau.docx", f"Năm {{{{ s.year }}}} {tag}")
+    out = tmp_path / "bc.docx"
+    args = ["--data", str(DATA), "--template", str(path), "--output", str(out)]
+    result = run("summarize", "2023", *args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"thidua: {path}: a tag writes text outside a run of text")
+    assert "Cụm thi đua các tỉnh Đồng bằng sông Hồng" in result.stderr
+    assert not out.exists()
+
+
+def test_a_macro_enabled_document_or_a_word_template_is_refused_with_what_to_do(tmp_path):
+    main = "wordprocessingml.document.main+xml"
+
+    def macros(parts):
+        _replace(parts, "[Content_Types].xml", main, "document.macroEnabled.main+xml")
+        parts["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0" + bytes(60)
+
+    def dotx(parts):
+        _replace(parts, "[Content_Types].xml", main, "wordprocessingml.template.main+xml")
+
+    plain = word_template(tmp_path / "plain.docx", "{{ s.year }}")
+    for change, says in ((macros, "holds macros"), (dotx, "is not a Word document but")):
+        path = repackaged(plain, tmp_path / "mau.docx", change)
+        out = tmp_path / "bc.docx"
+        args = ["--data", str(DATA), "--template", str(path), "--output", str(out)]
+        result = run("summarize", "2023", *args)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"thidua: {path} {says}"), result.stderr
+        assert "save it from Word as a Word Document (.docx)" in result.stderr
         assert not out.exists()
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import zipfile
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -28,6 +29,7 @@ from thidua.spreadsheets import (
     EXCEL_CELL_LIMIT,
     FORMULA_START,
     csv_text,
+    formula_like,
     holdable,
     neutral,
     sheet_names,
@@ -351,13 +353,44 @@ def test_tab_cr_and_dde_prefixes_by_class():
     table = Table("t", "T", [Column("x")], [[t] for t in texts])
     rows = list(csv.reader(io.StringIO(csv_text(table)[0].lstrip("\ufeff"), newline="")))
     assert [r[0] for r in rows[1:]] == [
-        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1", "'\r=1", "'\r\n=1", "'=1", " =1", "a=1", "1-2"
+        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1", "'\r=1", "'\r\n=1", "'=1", "' =1", "a=1", "1-2"
     ]  # fmt: skip
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes([table])[0]))
     cells = list(book.active["A"])[1:]
     assert [c.value for c in cells] == [t.replace("\r\n", "\n").replace("\r", "\n") for t in texts]
-    assert [bool(c.quotePrefix) for c in cells] == [True] * 7 + [False] * 4
+    assert [bool(c.quotePrefix) for c in cells] == [True] * 7 + [False, True, False, False]
     assert {c.data_type for c in cells} == {"s"}
+
+
+def test_a_formula_after_spaces_or_in_full_width_is_inert_too():
+    texts = [
+        "  =1+1",
+        "\u00a0@SUM(A1)",
+        "\uff1d1+1",
+        "\uff0bcmd",
+        "\uff0d1",
+        "\uff20SUM(A1)",
+        " \uff1d1",
+    ]
+    table = Table("t", "T", [Column("x")], [[t] for t in texts])
+    rows = list(csv.reader(io.StringIO(csv_text(table)[0].lstrip("\ufeff"), newline="")))
+    assert [r[0] for r in rows[1:]] == ["'" + t for t in texts]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes([table])[0]))
+    assert all(c.quotePrefix and c.data_type == "s" for c in list(book.active["A"])[1:])
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_no_cell_begins_a_formula_whatever_the_separator_excel_splits_at(separator):
+    """Excel in a language that writes 6,3 splits a CSV at ';': a ';' inside a cell must not
+    begin a cell of its own there."""
+    texts = ["Hà Nam;=1+1", "a;-2+3", "x\t=cmd|' /C calc'!A0", 'say "hi";@SUM(1)', "a,b; +1"]
+    table = Table("t", "T", [Column("x;=1"), Column("n", Kind.NUMBER)], [[t, Decimal("-9.28")] for t in texts])  # fmt: skip
+    content = csv_text(table)[0].lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(content, newline=""), delimiter=separator))
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if formula_like(c) and c != "-9.28"], content
+    assert [r[0] for r in csv.reader(io.StringIO(content, newline=""))] == ["x;=1", *texts]
+    assert content.splitlines()[1] == '"Hà Nam;=1+1",-9.28'
 
 
 def test_text_a_file_cannot_hold_and_text_longer_than_excel_holds():

@@ -151,6 +151,23 @@ def test_the_data_folders_own_files_are_not_overwritten(data_copy, monkeypatch, 
     assert snapshot(data_copy) == before
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summarize", "2023", "--output", "data/schemas/cluster.schema.json"],
+        ["summarize", "2023", "--output", "data/schemas/bao-cao.docx"],
+        ["export", "2023", "--output", "data/schemas/x.xlsx"],
+    ],
+)
+def test_the_schemas_are_not_overwritten_by_an_output(data_copy, monkeypatch, args):
+    monkeypatch.chdir(data_copy.parent)
+    before = snapshot(data_copy)
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert "is in the folder of the records' schemas" in result.output
+    assert snapshot(data_copy) == before
+
+
 def test_the_report_never_replaces_its_own_template(data_copy, tmp_path):
     template = tmp_path / "mine.md.j2"
     template.write_text("{{ s.year }}\n")

@@ -25,6 +25,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
@@ -66,12 +67,39 @@ def new_document(title: str) -> DocumentObject:
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.0
+    page_numbers(section)
     props = doc.core_properties
     props.title, props.author, props.comments = title, "thidua", ""
     props.subject = props.keywords = props.category = props.identifier = props.language = ""
     props.last_modified_by = "thidua"
     props.revision = 1
     return doc
+
+
+def page_numbers(section: Section) -> None:
+    """Decree 30's page numbers: Arabic digits, 13 pt upright, centred in the top margin, none
+    on the first page (a header of its own, left empty)."""
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2")):
+        run = paragraph.add_run()
+        run.font.size = Pt(13)
+        if kind is not None:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == " PAGE ":
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = text
+            run._r.append(instruction)
+        else:
+            run.text = text
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
 
 
 def para(

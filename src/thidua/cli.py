@@ -6,6 +6,7 @@ that `thidua --version` and `--help` start fast.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from contextlib import contextmanager, nullcontext
 from datetime import date
@@ -456,6 +457,14 @@ def summarize(
     chosen = _format(data, format.value if format else None, output, template)
     if number is not None and chosen != "docx":
         raise typer.BadParameter(_("--number numbers a Word document; write it to a .docx file"))
+    if number is not None and not re.fullmatch(r"[0-9]{1,9}", number):
+        raise typer.BadParameter(
+            _(
+                "--number is the document's number in Arabic digits, e.g. 15; {number!r} is not"
+                " one (the symbol, such as BC-CTĐ, goes under report: symbol in the year's"
+                " conference.yaml)"
+            ).format(number=number[:40])
+        )
     if explain and chosen != "md":
         raise typer.BadParameter(
             _("--explain shows the arithmetic as text; write it to a .md file")

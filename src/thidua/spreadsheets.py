@@ -3,8 +3,12 @@
 Both are safe to open, whatever the records hold:
 
 - **No formula from text.** A spreadsheet reads a cell that begins with `=`, `+`, `-`, `@`, a tab
-  or a carriage return as a formula, or a DDE command (OWASP, "CSV injection"). In CSV such a text
-  cell gets a leading apostrophe (`'=1+1`). In the workbook it is a string cell, never a formula,
+  or a carriage return as a formula, or a DDE command (OWASP, "CSV injection"); so is text that
+  begins so after spaces (a program may trim them) or with the full-width `＝ ＋ － ＠` (an input
+  method may turn them into the plain ones). In CSV such a text cell gets a leading apostrophe
+  (`'=1+1`), and a cell holding a comma, a semicolon, a tab, a quote or a line break is quoted:
+  Excel in a language that separates with `;` (Vietnamese among them) splits an unquoted line at
+  each `;`, and the text after one would begin a cell of its own. In the workbook it is a string cell, never a formula,
   marked with the quote prefix: that is how Excel stores text typed after an apostrophe, so it
   stays text even when someone edits the cell. Headers are text cells too (an indicator's label or
   a member's name heads a column). Numbers are written as numbers: -9,28 is a number, not text.
@@ -27,7 +31,6 @@ write them, so the file reads back into any program exactly.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
@@ -44,6 +47,19 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# the full-width and small forms of = + - @, which an input method may turn into the plain ones
+_WIDE_FORMULA_START = (
+    "\uff1d",
+    "\uff0b",
+    "\uff0d",
+    "\uff20",
+    "\ufe66",
+    "\ufe62",
+    "\ufe63",
+    "\ufe6b",
+)
+# what a spreadsheet may take for a separator, or a quote: a cell holding one is quoted
+_CSV_QUOTED = re.compile('[,;\t"\r\n]')
 EXCEL_CELL_LIMIT = 32767
 SHEET_NAME_LIMIT = 31
 # what XML 1.0 cannot hold: C0 controls but tab, LF and CR; lone surrogates; U+FFFE and U+FFFF
@@ -56,8 +72,10 @@ WIDTH_MIN, WIDTH_MAX, HEADER_WIDTH = 6, 60, 24
 
 
 def formula_like(text: str) -> bool:
-    """Whether a spreadsheet would read `text` as a formula or a command."""
-    return text.startswith(FORMULA_START)
+    """Whether a spreadsheet could read `text` as a formula or a command: it begins with one of
+    FORMULA_START, or a full-width form of one, perhaps after spaces."""
+    trimmed = text.lstrip(" \u00a0\u3000\n\x0b\x0c")
+    return text.startswith(FORMULA_START) or trimmed.startswith(FORMULA_START + _WIDE_FORMULA_START)
 
 
 def neutral(text: str) -> str:
@@ -112,12 +130,11 @@ def csv_text(table: Table) -> tuple[str, list[str]]:
     notes: list[str] = []
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
     header = [
         _cleaned(c.header, _("the header of column {n}").format(n=n), notes)
         for n, c in enumerate(table.columns, 1)
     ]
-    writer.writerow(neutral(h) for h in header)
+    _write_line(out, [neutral(h) for h in header])
     for line, row in enumerate(table.rows, 2):
         cells = []
         for n, value in enumerate(row, 1):
@@ -125,8 +142,20 @@ def csv_text(table: Table) -> tuple[str, list[str]]:
                 where = _("line {line}, column {n}").format(line=line, n=n)
                 value = _cleaned(value, where, notes)
             cells.append(_csv_cell(value))
-        writer.writerow(cells)
+        _write_line(out, cells)
     return out.getvalue(), notes
+
+
+def _write_line(out: io.StringIO, cells: list[str]) -> None:
+    """One CSV line, a cell quoted when it holds what a spreadsheet may split at (`_CSV_QUOTED`)
+    or begins or ends with a space (which a reader may trim); CRLF at its end."""
+    quoted = (
+        '"' + cell.replace('"', '""') + '"'
+        if _CSV_QUOTED.search(cell) or cell != cell.strip(" ")
+        else cell
+        for cell in cells
+    )
+    out.write(",".join(quoted) + "\r\n")
 
 
 # --- xlsx ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ that `check` and `--help` never load them.
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -45,12 +46,24 @@ PLEDGE_TEMPLATE = "pledge.vi.docx"
 MAX_DOCX_BYTES = 20 * 2**20  # the .docx file (a template with a logo is some 100 KB)
 MAX_DOCX_UNPACKED = 100 * 2**20  # all its parts unpacked: a zip bomb is refused before it opens
 MAX_DOCX_PARTS = 1000  # files inside the .docx
+MAX_FIELDS = 10_000  # fields (page numbers, dates, …) looked at in one document
 MAX_CHARTS = 20  # pictures `chart` draws in one document
 MAX_BARS = 200  # bars of one chart
 MAX_LABEL = 200  # characters of a chart's title or of a bar's name
 CHART_INCHES = (6.3, 3.4)  # the picture's size: 945 × 510 pixels at CHART_DPI
 CHART_DPI = 150
 CHART_WIDTH_MM = 160  # as wide as the text between the margins (210 − 30 − 20 mm)
+
+# --- what a document thidua writes never holds: Word would run it, or fetch it from elsewhere,
+# when the document is opened (see `_refuse_active_content`)
+_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# relationships to parts that run, or that import another program's content: macros, ActiveX
+# controls, OLE objects and packages, and altChunk (HTML, MHT or RTF taken in as it opens)
+_ACTIVE_PARTS = ("vbaproject", "control", "activex", "oleobject", "package", "afchunk")
+# fields that take content from a file or a web address, or run another program (DDE)
+_FETCHING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "LINK", "DDE", "DDEAUTO", "IMPORT"})
 
 
 def report_context(summary: Summary, lang: str, number: str | None = None) -> dict[str, Any]:
@@ -159,7 +172,136 @@ def _check_package(path: Path) -> bytes:
                 path=path, mb=MAX_DOCX_UNPACKED // 2**20, parts=MAX_DOCX_PARTS
             )
         )
+    _refuse_other_kinds(content, path)
     return content
+
+
+def _refuse_other_kinds(content: bytes, path: Path) -> None:
+    """A document with macros (.docm), or a Word template (.dotx, .dotm), is refused with what to
+    do: thidua reads a plain Word document, and writes one."""
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        try:
+            types = package.read("[Content_Types].xml").decode("utf-8", "replace")
+        except KeyError:
+            types = ""
+    main = re.search(r'PartName="/word/document\.xml"\s+ContentType="([^"]*)"', types)
+    kind = main.group(1) if main else _MAIN
+    if "macroenabled" in kind.lower() or "vbaproject" in types.lower():
+        raise TemplateProblem(
+            _(
+                "{path} holds macros (a .docm document); thidua does not run them and writes no"
+                " document with macros: save it from Word as a Word Document (.docx)"
+            ).format(path=path)
+        )
+    if kind != _MAIN:
+        raise TemplateProblem(
+            _(
+                "{path} is not a Word document but {kind}; save it from Word as a Word Document"
+                " (.docx)"
+            ).format(path=path, kind=kind.rsplit(".", 1)[-1].removesuffix("+xml") or "–")
+        )
+
+
+def _refuse_active_content(content: bytes, path: Path) -> None:
+    """Refuses a document that would make Word fetch something from elsewhere, or run something,
+    when it is opened: a relationship to an outside address (other than a hyperlink, which is
+    only followed when someone clicks it), such as a picture linked from the web or a template
+    attached from a server; macros, ActiveX controls, OLE objects, altChunk; a field that takes
+    content from a file or a web address, or runs a program (INCLUDEPICTURE, INCLUDETEXT, LINK,
+    DDE, DDEAUTO, IMPORT); a mail merge, which queries a database as the document opens. It is
+    the rendered document that is looked at: a tag can write a field's words too."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    refusal = _(
+        "{path}: the document would make Word {what} when it is opened ({detail}); thidua"
+        " writes no such document: remove it from the template (insert a picture as a picture,"
+        " not as a link)"
+    )
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        for name in package.namelist():
+            if not name.endswith((".rels", ".xml")):
+                continue
+            root = etree.fromstring(package.read(name), parser)
+            if name.endswith(".rels"):
+                for rel in root.iter(f"{{{_PACKAGE_RELS}}}Relationship"):
+                    kind = rel.get("Type", "").rsplit("/", 1)[-1]
+                    target = rel.get("Target", "")
+                    if rel.get("TargetMode") == "External" and kind != "hyperlink":
+                        what = _("fetch {target}").format(target=target[:200])
+                        raise TemplateProblem(
+                            refusal.format(path=path, what=what, detail=f"{name}: {kind}")
+                        )
+                    if kind.lower().startswith(_ACTIVE_PARTS):
+                        what = _("run or take in another program's content")
+                        raise TemplateProblem(
+                            refusal.format(path=path, what=what, detail=f"{name}: {kind}")
+                        )
+            elif name.startswith("word/"):
+                _refuse_fetching_fields(root, name, path, refusal)
+                _refuse_loose_text(root, name, path)
+
+
+# elements of WordprocessingML that hold other elements, never text of their own
+_STRUCTURE = frozenset(
+    f"{{{_W}}}{tag}" for tag in ("body", "p", "r", "tbl", "tr", "tc", "hdr", "ftr", "hyperlink")
+)
+
+
+def _refuse_loose_text(root: Any, name: str, path: Path) -> None:
+    """Refuses text written between a document's elements rather than inside a text run: what
+    docxtpl's `{{r …}}`, `{{p …}}`, `{{tr …}}` and `{{tc …}}` make of plain text (they are meant
+    for docxtpl's own objects, which templates do not get). Word would find the document
+    damaged; other programs drop the text without a word."""
+    for element in root.iter(*_STRUCTURE):
+        loose = [element.text, *(child.tail for child in element)]
+        text = next((t.strip() for t in loose if t and t.strip()), None)
+        if text is not None:
+            raise TemplateProblem(
+                _(
+                    "{path}: a tag writes text outside a run of text ({name}: {text}): write"
+                    " {{{{ … }}}} where you want the text, not {{{{r …}}}}, {{{{p …}}}},"
+                    " {{{{tr …}}}} or {{{{tc …}}}}"
+                ).format(path=path, name=name, text=text[:100])
+            )
+
+
+def _refuse_fetching_fields(root: Any, name: str, path: Path, refusal: str) -> None:
+    """The fields of one part, with their instructions as Word reads them: a simple field's
+    `w:instr`, or the `w:instrText` pieces between a field's begin and its separator."""
+    if root.tag == f"{{{_W}}}settings" and root.find(f"{{{_W}}}mailMerge") is not None:
+        what = _("query a database (a mail merge)")
+        raise TemplateProblem(refusal.format(path=path, what=what, detail=name))
+    instructions: list[str] = []
+    open_fields: list[list[str]] = []
+    fld_char, instr_text, simple = f"{{{_W}}}fldChar", f"{{{_W}}}instrText", f"{{{_W}}}fldSimple"
+    for element in root.iter(fld_char, instr_text, simple):
+        if element.tag == simple:
+            instructions.append(element.get(f"{{{_W}}}instr", ""))
+        elif element.tag == instr_text:
+            if open_fields:
+                open_fields[-1].append(element.text or "")
+        else:
+            kind = element.get(f"{{{_W}}}fldCharType")
+            if kind == "begin":
+                open_fields.append([])
+            elif open_fields and kind in ("separate", "end"):
+                instructions.append("".join(open_fields.pop()))
+                if kind == "separate":
+                    open_fields.append([])  # the result, until the field's end: no instruction
+        if len(instructions) > MAX_FIELDS:
+            raise LimitExceeded(
+                _("{path} has more than {fields} fields").format(path=path, fields=MAX_FIELDS)
+            )
+    instructions.extend("".join(words) for words in open_fields)
+    for instruction in instructions:
+        words = instruction.split()
+        if words and words[0].upper() in _FETCHING_FIELDS:
+            what = _("fetch content or run a program through a field")
+            detail = f"{name}: {' '.join(words)[:200]}"
+            raise TemplateProblem(refusal.format(path=path, what=what, detail=detail))
 
 
 def _render(path: Path, lang: str, data: FrozenDict) -> bytes:
@@ -167,13 +309,26 @@ def _render(path: Path, lang: str, data: FrozenDict) -> bytes:
     for the whole document: its body, headers, footers and properties)."""
     from docxtpl import DocxTemplate
 
+    class Template(DocxTemplate):  # type: ignore[misc]
+        def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+            """The title, subject, … (File > Properties) are plain text, which python-docx
+            escapes as it stores them: rendered without XML escaping, they are not escaped
+            twice ('Hà Nam &amp; Ninh Bình')."""
+            props = self.docx.core_properties
+            for name in ("author", "comments", "identifier", "language", "subject", "title"):
+                text = getattr(props, name)
+                if "{" in text:
+                    source = "{% autoescape false %}" + text + "{% endautoescape %}"
+                    setattr(props, name, jinja_env.from_string(source).render(context))
+
     content = _check_package(path)
     env = environment(lang, path.parent, path.name, markup="docx")
-    document = DocxTemplate(io.BytesIO(content))
+    document = Template(io.BytesIO(content))
     env.filters["chart"] = env._guard("chart", _chart_filter(document, env, lang))
     document.render(dict(data), jinja_env=env)
     out = io.BytesIO()
     document.save(out)
+    _refuse_active_content(out.getvalue(), path)
     return out.getvalue()
 
 
@@ -252,7 +407,9 @@ def draw_bars(title: str, names: list[str], values: list[Decimal], lang: str = "
     axes.set_title(title, fontsize=10)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    figure.tight_layout()
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=CHART_DPI, metadata={"Software": None})
+    with warnings.catch_warnings():  # a glyph the font lacks is drawn as a box, not a warning
+        warnings.simplefilter("ignore", UserWarning)
+        figure.tight_layout()
+        figure.savefig(out, format="png", dpi=CHART_DPI, metadata={"Software": None})
     return out.getvalue()

@@ -48,6 +48,8 @@ CANNOT_WRITE = N_("cannot write {path}: {why}; nothing was written")
 TEMPORARY_PREFIX = ".thidua-"
 TEMPORARY_SUFFIX = ".tmp"
 
+# The data folder's schemas (`thidua schema`), never replaced by an --output
+SCHEMAS = "schemas"
 # What thidua reads in a data folder (see thidua.repository), so never a place for --output.
 RECORD_SUFFIXES = frozenset({".yaml", ".yml", ".csv"})
 _YEAR = re.compile(r"\d{4}")
@@ -148,7 +150,8 @@ def check_output_path(root: Path | None, path: Path) -> None:
     """Refuse an --output that would land on a record, or that is not a plain file name.
 
     Inside the data folder only kinds of file that thidua does not read may be written
-    (a report as .md, a document as .docx or .json, …): never .yaml, .yml or .csv."""
+    (a report as .md, a document as .docx or .json, …): never .yaml, .yml or .csv, the README,
+    or a file in the schemas' folder."""
     if not str(path).strip():
         raise WriteRefused(_("the --output name is empty; give a file name such as bao-cao.md"))
     try:
@@ -203,6 +206,13 @@ def _check_output_path(root: Path | None, path: Path) -> None:
     if name.startswith("readme"):
         raise WriteRefused(
             _("{path} is the data folder's own README; give another name").format(path=path)
+        )
+    if path.parent.resolve() == (root / SCHEMAS).resolve():
+        raise WriteRefused(
+            _(
+                "{path} is in the folder of the records' schemas, which editors check the records"
+                " against ('thidua schema' writes them); write the output elsewhere"
+            ).format(path=path)
         )
 
 
