@@ -101,6 +101,13 @@ class ReportFormat(StrEnum):
     docx = "docx"
 
 
+class ScoreFormat(StrEnum):
+    md = "md"
+    json = "json"
+    xlsx = "xlsx"
+    csv = "csv"
+
+
 class CheckFormat(StrEnum):
     text = "text"
     json = "json"
@@ -569,7 +576,7 @@ def export(
 
 @app.command(
     help=_(
-        "Rank the members on the year-end scores of YEAR (chấm điểm, xếp hạng): the total on each\nsheet (self, reviewed, adopted), the difference between self and reviewed, the rank; ties\nare listed as ties. Each member is ranked on its last sheet.\n\nExample: thidua score 2024 --format json"
+        "Rank the members on the year-end scores of YEAR (chấm điểm, xếp hạng): the total on each\nsheet (self, reviewed, adopted), the difference between self and reviewed, the rank; ties\nare listed as ties. Each member is ranked on its last sheet.\n\nThe format follows the --output file's extension: Markdown (.md), JSON (.json), an Excel\nworkbook (.xlsx) or CSV (.csv); in a spreadsheet, numbers are numbers.\n\nExample: thidua score 2024 --output xep-hang-2024.xlsx"
     )
 )
 def score(
@@ -584,9 +591,26 @@ def score(
     ],
     data: DataOption = Path("data"),
     format: Annotated[
-        ReportFormat,
-        typer.Option("--format", "-f", help=_("md (the ranking table) or json.")),
-    ] = ReportFormat.md,
+        ScoreFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=_(
+                "md (the ranking table), json, xlsx (an Excel workbook) or csv; default: the"
+                " --output file's extension, else md."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=_("Write to this file (.md, .json, .xlsx or .csv) instead of the screen."),
+            show_default=False,
+        ),
+    ] = None,
     explain: Annotated[
         bool,
         typer.Option(
@@ -597,18 +621,46 @@ def score(
 ) -> None:
     from thidua import review
 
-    if explain and format is not ReportFormat.md:
+    if explain and format not in (None, ScoreFormat.md):
         raise typer.BadParameter(_("--explain shows the arithmetic; leave out --format"))
+    _check_output(data, output)
+    chosen = _format(data, format.value if format else None, output, None, SCORE_FORMATS)
+    if explain and chosen != "md":
+        raise typer.BadParameter(
+            _("--explain shows the arithmetic as text; write it to a .md file")
+        )
+    notes: list[str] = []
     with _refusals(data, _("rank the members")):
         records = review.review_records(data, year, ledger=False)
         ranking = review.year_ranking(records, year)
+        content: str | bytes
         if explain:
-            text = review.explain(ranking, root=data)
-        elif format is ReportFormat.json:
-            text = review.ranking_json_text(ranking)
+            content = review.explain(ranking, root=data)
+        elif chosen == "json":
+            content = review.ranking_json_text(ranking)
+        elif chosen in ("xlsx", "csv"):
+            from thidua import export as exporting
+            from thidua import spreadsheets
+
+            table = exporting.ranking_table(records, ranking, lang.value)
+            if chosen == "csv":
+                content, notes = spreadsheets.csv_text(table)
+            else:
+                content, notes = spreadsheets.xlsx_bytes([table], lang.value)
         else:
-            text = review.render_ranking(records, ranking, lang.value)
-    sys.stdout.write(text)
+            content = review.render_ranking(records, ranking, lang.value)
+    if output is None:
+        assert isinstance(content, str)
+        sys.stdout.write(content)
+        return
+    from thidua.output import visible
+
+    for note in notes:
+        print(f"thidua: {visible(note)}", file=sys.stderr)
+    _output(data, output, content)
+
+
+SCORE_FORMATS = ("md", "json", "xlsx", "csv")
 
 
 @app.command(
