@@ -378,3 +378,19 @@ def test_word_output_that_cannot_be_made_is_refused(tmp_path, args, says):
     assert result.exit_code != 0
     assert says in result.output
     assert not any(p.suffix == ".docx" and p.stat().st_size for p in tmp_path.iterdir())
+
+
+def test_text_from_the_records_is_text_in_the_word_documents(bloc, tmp_path):
+    """A name holding XML or Jinja is shown as written, not run nor read as the document's
+    markup."""
+    odd = "A & <w:p>B</w:p> {{ 7*7 }}"
+    cluster = bloc / "cluster.yaml"
+    cluster.write_text(
+        cluster.read_text(encoding="utf-8").replace("name: Sở Công Thương", f"name: '{odd}'", 1),
+        encoding="utf-8",
+    )
+    for command in ("propose", "score"):
+        out = tmp_path / f"{command}.docx"
+        result = run(command, "2024", "--data", str(bloc), "--output", str(out))
+        assert result.exit_code == 0, result.output
+        assert odd in everything(docx.Document(str(out)))

@@ -631,6 +631,14 @@ def page_break(doc: DocumentObject) -> None:
     paragraph.runs[0].add_break(WD_BREAK.PAGE)
 
 
+def keep_together(row: _Row) -> None:
+    """The row is never split across two pages (w:cantSplit): a signature block moves whole to
+    the next page rather than leave the signer's name alone there."""
+    cant = OxmlElement("w:cantSplit")
+    cant.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(cant)
+
+
 def header_row(made: Table, titles: Iterable[str], size: float = 12) -> None:
     """The table's first row: bold, centred titles, repeated on every page."""
     repeat_header(made.rows[0])
@@ -679,7 +687,7 @@ def ranking() -> DocumentObject:
         ' điểm thì so lần lượt {{ r.scheme.tie_break|join(", ") }}{% endif %}; vẫn bằng nhau'
         " thì đồng hạng.",
     )
-    standings = table(doc, 4, (20, 55, 17, 17, 17, 19, 20), grid=True)
+    standings = table(doc, 4, (16, 50, 16, 16, 16, 21, 30), grid=True)
     header_row(
         standings,
         (
@@ -719,6 +727,7 @@ def ranking() -> DocumentObject:
     tag(doc, "endif")
     para(doc, "", after=0)
     signing = table(doc, 1, (80, TEXT_WIDTH - 80), grid=False)
+    keep_together(signing.rows[0])
     signature_block(
         signing.rows[0].cells[1],
         authority='"TM. " ~ r.cluster.name',
@@ -831,13 +840,16 @@ def proposals() -> DocumentObject:
         size=11,
     )
     para(doc, "", size=6, after=0)
+    # the last lines go with the signature to its page: a page with the signature alone is not
+    # a page of the document
     body(
         doc,
         "Hồ sơ kèm theo: báo cáo thành tích của các tập thể, cá nhân; biên bản họp và biên bản"
         " kiểm phiếu của {{ group }}.",
-    )
-    para(doc, "", after=0)
+    ).paragraph_format.keep_with_next = True
+    para(doc, "", after=0).paragraph_format.keep_with_next = True
     signing = table(doc, 1, (80, TEXT_WIDTH - 80), grid=False)
+    keep_together(signing.rows[0])
     to, sign = signing.rows[0].cells
     para(to, "Nơi nhận:", bold=True, italic=True, size=12, after=0)
     para(to, "- Như trên;", size=11, after=0)
@@ -894,7 +906,7 @@ def proposals() -> DocumentObject:
         " 'số phiếu phát ra', 'valid': 'số phiếu hợp lệ'}[q.threshold.of] }}"
         ' ({{ q.threshold.base }}){% if q.threshold.rule != "more-than" %} trở lên{% endif %}.',
     )
-    votes = table(doc, 4, (39, 16, 17, 16, 17, 16, 17, 27), grid=True)
+    votes = table(doc, 4, (38, 17, 17, 17, 17, 17, 17, 25), grid=True)
     header_row(
         votes,
         (
@@ -927,11 +939,12 @@ def proposals() -> DocumentObject:
     )
     para(doc, "", size=6, after=0)
     tag(doc, "if q.conclusion")
-    body(doc, "Kết luận: {{ q.conclusion }}")
+    body(doc, "Kết luận: {{ q.conclusion }}").paragraph_format.keep_with_next = True
     tag(doc, "endif")
     tag(doc, "endfor")
-    para(doc, "", after=0)
+    para(doc, "", after=0).paragraph_format.keep_with_next = True
     board = table(doc, 1, (TEXT_WIDTH / 2, TEXT_WIDTH / 2), grid=False)
+    keep_together(board.rows[0])
     head, members = board.rows[0].cells
     para(head, "TRƯỞNG BAN KIỂM PHIẾU", bold=True, align=CENTER, after=0)
     for _ in range(4):
