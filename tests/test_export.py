@@ -381,7 +381,7 @@ def test_text_a_file_cannot_hold_and_text_longer_than_excel_holds():
     assert len(notes) == 2
 
 
-def test_control_characters_in_the_records_become_a_note(repo, tmp_path):
+def test_control_characters_in_the_records_are_refused_before_export(repo, tmp_path):
     root = repo({"cluster.yaml": CLUSTER.replace("name: Cà Mau", 'name: "Cà\\x07Mau"')})
     (root / "2023").mkdir()
     (root / "2023/indicators.csv").write_text(
@@ -389,9 +389,9 @@ def test_control_characters_in_the_records_become_a_note(repo, tmp_path):
     )
     path = tmp_path / "x.xlsx"
     result = export("2023", "--data", str(root), "-o", str(path))
-    assert result.exit_code == 0, result.output  # the records accept it (a YAML escape)
-    assert "U+0007 cannot be kept in a spreadsheet" in result.output
-    assert workbook(path)["Số liệu các thành viên"]["A4"].value == "Cà\ufffdMau"
+    assert result.exit_code == 1
+    assert "the text holds the control character U+0007" in result.output
+    assert not path.exists()
 
 
 def test_sheet_names_excel_accepts():

@@ -99,3 +99,33 @@ def test_a_thousands_dot_in_a_plan_cell_is_refused_as_in_its_figure(repo):
 
 def test_three_decimals_are_a_figure_where_the_indicator_has_decimals(repo):
     assert findings_of(repo_with(repo, "growth", "6.150")) == []
+
+
+@pytest.mark.parametrize("text", ["yes", "on", "1", '"true"', "y"])
+def test_a_flag_is_true_or_false_only(repo, text):
+    """`chart: yes` is no truth value in the records format: YAML 1.2 and the docs say true/false."""
+    cluster = CLUSTER.replace("    decimals: 1\n", f"    decimals: 1\n    chart: {text}\n", 1)
+    found = findings_of(repo({"cluster.yaml": cluster}))
+    line = cluster.splitlines().index(f"    chart: {text}") + 1
+    assert [(f.code, f.position.line) for f in found] == [("value-invalid", line)]
+    assert "is not true or false; write true or false" in found[0].message
+
+
+def test_a_flag_written_true_is_read(repo):
+    cluster = CLUSTER.replace("    decimals: 1\n", "    decimals: 1\n    chart: true\n", 1)
+    assert findings_of(repo({"cluster.yaml": cluster})) == []
+
+
+@pytest.mark.parametrize("escape", ["\\x07", "\\x1b", "\\x85", "\\x00"])
+def test_text_with_a_control_character_is_refused(repo, escape):
+    cluster = CLUSTER.replace("    name: Cà Mau\n", f'    name: "Cà{escape}Mau"\n', 1)
+    found = findings_of(repo({"cluster.yaml": cluster}))
+    assert [f.code for f in found] == ["value-invalid"]
+    assert "control character U+00" in found[0].message
+
+
+def test_a_note_may_hold_lines_and_tabs(repo):
+    cluster = CLUSTER.replace(
+        "    name: Cà Mau\n", '    name: Cà Mau\n    note: "một\\tdòng\\nhai dòng"\n', 1
+    )
+    assert findings_of(repo({"cluster.yaml": cluster})) == []

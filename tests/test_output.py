@@ -71,7 +71,7 @@ def test_a_file_name_cannot_forge_a_line_of_output(data_copy):
         assert len(lines) == 2, result.output  # one warning (file-unknown), then the count
 
 
-def test_terminal_escapes_in_a_signer_are_shown_escaped(data_copy):
+def test_terminal_escapes_in_a_signer_are_refused_and_shown_escaped(data_copy):
     from typer.testing import CliRunner
 
     from thidua.cli import app
@@ -80,9 +80,9 @@ def test_terminal_escapes_in_a_signer_are_shown_escaped(data_copy):
     text = pledge.read_text(encoding="utf-8")
     pledge.write_text(text.replace("Lãnh đạo UBND tỉnh", '"Lãnh đạo\\x1b[2J"', 1), encoding="utf-8")
     result = CliRunner().invoke(app, ["pledge", "2024", "--data", str(data_copy)])
-    assert result.exit_code == 0, result.output
-    assert "\x1b" not in result.output
-    assert "u001b" in result.output  # shown as an escape (itself escaped for Markdown)
+    assert result.exit_code == 1  # a control character in a record is refused by check
+    assert "\x1b" not in result.output  # and the line is shown with it escaped
+    assert "the text holds the control character U+001B" in result.output
 
 
 def test_a_name_with_brackets_is_shown_as_written_on_a_terminal():

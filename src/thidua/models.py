@@ -15,10 +15,12 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     WithJsonSchema,
     model_validator,
@@ -101,7 +103,7 @@ def check_number_key(value: Any) -> Any:
 
 def _check_number(value: Any, *, quoted: bool) -> Any:
     if isinstance(value, bool):  # `year: true` is no year (Pydantic would read it as 1)
-        raise PydanticCustomError("bool_type", "a truth value, not a number")
+        raise PydanticCustomError("number_bool", "a truth value, not a number")
     if not isinstance(value, str | int | Decimal):
         return value
     if isinstance(value, str):
@@ -128,7 +130,24 @@ def _check_number(value: Any, *, quoted: bool) -> Any:
 Number = Annotated[Decimal, BeforeValidator(check_number), WithJsonSchema({"type": "number"})]
 YearNumber = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(check_number)]
 YearKey = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(check_number_key)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def no_control(text: str) -> str:
+    """Text without control characters: a YAML escape ("\\x07") can write one, and it would
+    reach the documents (a report, a Word file, a spreadsheet) unseen."""
+    found = _CONTROL.search(text)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise PydanticCustomError("text_control", "a control character", {"code": code})
+    return text
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(no_control)
+]
+# true or false as YAML writes them, nothing else: Pydantic's lax mode would read 'yes', 'on' or 1
+Flag = Annotated[bool, Strict()]
 Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
@@ -327,7 +346,7 @@ class Indicator(Record):
         description="The price basis or method every member's figure must use (e.g. giá so sánh"
         " 2010); a member's <id>.basis cell must then say the same",
     )
-    chart: bool = Field(False, description="Draw a bar chart of the members' figures")
+    chart: Flag = Field(False, description="Draw a bar chart of the members' figures")
     aliases: list[Text] = Field(
         [], description="Other headers that name this indicator in the sheets members send"
     )
@@ -766,7 +785,7 @@ class Vote(Record):
     for_: Count = Field(alias="for")
     against: Count
     abstain: Count
-    passed: bool
+    passed: Flag
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -776,7 +795,7 @@ class Question(Record):
 
     id: Slug
     subject: Text = Field(description="e.g. Suy tôn đơn vị dẫn đầu Khối")
-    leading_unit: bool = Field(False, description="The question that acclaims the leading unit")
+    leading_unit: Flag = Field(False, description="The question that acclaims the leading unit")
     award: Slug | None = Field(None, description="The award type the question proposes")
     threshold: Threshold | None = Field(None, description="Default: the ballot's threshold")
     nominees: Annotated[list[Vote], Field(min_length=1)]

@@ -76,6 +76,10 @@ def _describe(err: ErrorDetails, model: type[BaseModel]) -> tuple[Message, dict[
             text=text
         )
         return VALUE_INVALID.message, {"where": name, "problem": problem}
+    if kind == "text_control":
+        code = err.get("ctx", {}).get("code", "")
+        problem = _("the text holds the control character {code}; remove it").format(code=code)
+        return VALUE_INVALID.message, {"where": name, "problem": problem}
     if kind == "missing":
         return FIELD_MISSING.message, {"name": loc[-1]}
     if kind == "extra_forbidden":
@@ -117,8 +121,10 @@ def _problem(err: ErrorDetails, kind: str, value: Any) -> str:
     if kind in ("greater_than_equal", "greater_than"):
         limit = ctx.get("ge", ctx.get("gt"))
         return _("'{value}' must be at least {limit}").format(value=value, limit=limit)
-    if kind in ("int_parsing", "int_type", "int_from_float", "bool_type"):
+    if kind in ("int_parsing", "int_type", "int_from_float", "number_bool"):
         return _("'{value}' is not a whole number").format(value=value)
+    if kind in ("bool_type", "bool_parsing"):
+        return _("'{value}' is not true or false; write true or false").format(value=value)
     if kind in ("decimal_parsing", "decimal_type", "finite_number", "float_parsing"):
         return _("'{value}' is not a number; write it like 6.3 or 235000").format(value=value)
     if kind == "string_type":
