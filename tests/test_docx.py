@@ -642,12 +642,21 @@ def test_the_wheel_ships_the_word_templates(tmp_path):
     under src/thidua)."""
     from importlib.resources import files
 
-    for name in ("report.vi.docx", "pledge.vi.docx"):
+    for name in ("report.vi.docx", "pledge.vi.docx", "ranking.vi.docx", "proposals.vi.docx"):
         data = files("thidua").joinpath("templates", name).read_bytes()
         assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
 
 
-@pytest.mark.parametrize("args", [["--help"], ["check", "data"], ["summarize", "2023"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["check", "data"],
+        ["summarize", "2023"],
+        ["score", "2024", "--data", "examples/khoi-kinh-te"],
+        ["propose", "2024", "--data", "examples/khoi-kinh-te"],
+    ],
+)
 def test_commands_without_word_output_do_not_load_word_libraries(args):
     code = (
         "import sys\n"

@@ -539,9 +539,9 @@ def test_a_pledge_criterion_refers_to_the_schemes_items(repo):
     assert findings_of(root) == []  # a group is an item a pledge may name
 
 
-def test_propose_writes_no_word_document(tmp_path):
-    out = tmp_path / "de-nghi.docx"
+def test_propose_writes_no_spreadsheet(tmp_path):
+    out = tmp_path / "de-nghi.xlsx"
     result = CliRunner().invoke(app, ["propose", "2024", "--data", str(EXAMPLE), "-o", str(out)])
     assert result.exit_code == 1
-    assert "thidua writes .md files" in result.output
+    assert "thidua writes .md, .docx files" in result.output
     assert not out.exists()

@@ -1,4 +1,7 @@
-"""Build the shipped Word templates, src/thidua/templates/report.vi.docx and pledge.vi.docx.
+"""Build the shipped Word templates in src/thidua/templates: report.vi.docx (the year-end report),
+pledge.vi.docx (the pledge), ranking.vi.docx (the scores and ranking) and proposals.vi.docx (the
+award proposals, one per awarding authority after Nghị định 98/2023/NĐ-CP, Phụ lục I, Mẫu số 01,
+and the vote-count minutes).
 
     .venv/bin/python tools/build_docx_templates.py
 
@@ -22,7 +25,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
@@ -647,7 +650,360 @@ def pledge() -> DocumentObject:
     return doc
 
 
-BUILDERS = {"report.vi.docx": report, "pledge.vi.docx": pledge}
+DOTS = "……………………"
+
+
+def page_break(doc: DocumentObject) -> None:
+    """A paragraph that starts a new page: between the documents of one file."""
+    paragraph = para(doc, "", after=0)
+    paragraph.runs[0].add_break(WD_BREAK.PAGE)
+
+
+def keep_together(row: _Row) -> None:
+    """The row is never split across two pages (w:cantSplit): a signature block moves whole to
+    the next page rather than leave the signer's name alone there."""
+    cant = OxmlElement("w:cantSplit")
+    cant.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(cant)
+
+
+def header_row(made: Table, titles: Iterable[str], size: float = 12) -> None:
+    """The table's first row: bold, centred titles, repeated on every page."""
+    repeat_header(made.rows[0])
+    for cell, text in zip(made.rows[0].cells, titles, strict=True):
+        cell_text(cell, text, bold=True, size=size, align=CENTER)
+
+
+def looped_rows(
+    made: Table, loop: str, cells: Iterable[tuple[str, WD_ALIGN_PARAGRAPH | None]], size: float
+) -> None:
+    """Rows 2 to 4 of `made`: `{%tr for … %}`, one row of `cells` for each item, `{%tr endfor %}`."""
+    cell_text(made.rows[1].cells[0], "{%tr " + loop + " %}")
+    for cell, (text, align) in zip(made.rows[2].cells, cells, strict=True):
+        cell_text(cell, text, size=size, align=align)
+    cell_text(made.rows[3].cells[0], "{%tr endfor %}")
+
+
+def ranking() -> DocumentObject:
+    """The scores and ranking of the year (bảng tổng hợp kết quả chấm điểm, xếp hạng thi đua):
+    the wording of templates/ranking.vi.md.j2, in Decree 30's layout, signed by the chair."""
+    doc = new_document("Kết quả chấm điểm, xếp hạng thi đua")
+    # a {%p …%} tag holds no braces: the words of a dict are written where they are used
+    tag(doc, "set group = r.cluster.group_word")
+    national_header(
+        doc, [("{{ r.cluster.name|upper }}", {"bold": True, "size": 13}), ("RULE", {})], "doc"
+    )
+    title = para(doc, "BẢNG TỔNG HỢP", bold=True, align=CENTER, after=0)
+    title.paragraph_format.space_before = Pt(12)
+    para(
+        doc,
+        "Kết quả chấm điểm, xếp hạng thi đua năm {{ r.year }}",
+        bold=True,
+        align=CENTER,
+        after=0,
+    )
+    short_rule(doc, TEXT_WIDTH, 40)
+    body(
+        doc,
+        'Thang điểm theo {{ r.scheme.title or "văn bản" }} số {{ r.scheme.number }}'
+        "{% if r.scheme.date %} ngày {{ r.scheme.date|short_date }}{% endif %} của"
+        " {{ r.scheme.by }}; tối đa {{ r.scheme.scale|number }} điểm.",
+    )
+    body(
+        doc,
+        "Xếp hạng theo lớp điểm sau cùng của mỗi thành viên{% if r.scheme.tie_break %}; bằng"
+        ' điểm thì so lần lượt {{ r.scheme.tie_break|join(", ") }}{% endif %}; vẫn bằng nhau'
+        " thì đồng hạng.",
+    )
+    standings = table(doc, 4, (16, 50, 16, 16, 16, 21, 30), grid=True)
+    header_row(
+        standings,
+        (
+            "Hạng",
+            "Thành viên",
+            "Tự chấm",
+            "Chấm lại",
+            "Thông qua",
+            "Chấm lại − tự chấm",
+            "Điểm xếp hạng",
+        ),
+        size=11,
+    )
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    points = "{% if s.totals.LAYER is not none %}{{ s.totals.LAYER|number }}{% endif %}"
+    looped_rows(
+        standings,
+        "for s in r.standings",
+        (
+            ("{{ s.rank }}{% if s.tied %} (đồng hạng){% endif %}", CENTER),
+            ("{{ s.name }}", LEFT_ALIGN),
+            (points.replace("LAYER", "self"), right),
+            (points.replace("LAYER", "reviewed"), right),
+            (points.replace("LAYER", "adopted"), right),
+            ("{% if s.difference is not none %}{{ s.difference|number }}{% endif %}", right),
+            (
+                "{{ s.total|number }} ({{ {'self': 'tự chấm', 'reviewed': 'chấm lại',"
+                " 'adopted': 'thông qua'}[s.layer] }})",
+                right,
+            ),
+        ),
+        size=11,
+    )
+    para(doc, "", size=6, after=0)
+    tag(doc, "if r.unscored")
+    body(doc, 'Chưa chấm điểm: {{ r.unscored|join(", ") }}.')
+    tag(doc, "endif")
+    para(doc, "", after=0)
+    signing = table(doc, 1, (80, TEXT_WIDTH - 80), grid=False)
+    keep_together(signing.rows[0])
+    signature_block(
+        signing.rows[0].cells[1],
+        authority='"TM. " ~ r.cluster.name',
+        position='(group ~ " trưởng")|upper',
+        title='doc.chair|upper if doc.chair else ""',
+        name="none",
+    )
+    return doc
+
+
+def proposals() -> DocumentObject:
+    """The award proposals (tờ trình đề nghị khen thưởng), one per awarding authority, each on
+    pages of its own, in the shape of Nghị định 98/2023/NĐ-CP, Phụ lục I, Mẫu số 01; then the
+    vote-count minutes (biên bản kiểm phiếu) with a table per question. The wording is that of
+    templates/proposals.vi.md.j2; what the records do not say is a dotted place to fill in."""
+    doc = new_document("Tờ trình đề nghị khen thưởng")
+    tag(doc, "set group = d.cluster.group_word")
+    tag(doc, 'set to = d.cluster.organizer or "' + DOTS + '"')
+    tag(doc, "for a in d.authorities")
+    tag(doc, "if not loop.first")
+    page_break(doc)
+    tag(doc, "endif")
+    national_header(
+        doc,
+        [
+            ("{{ d.cluster.name|upper }}", {"bold": True, "size": 13}),
+            ("RULE", {}),
+            ("Số: ……/TTr-……", {"size": 13}),
+        ],
+        "d",
+    )
+    title = para(doc, "TỜ TRÌNH", bold=True, align=CENTER, after=0)
+    title.paragraph_format.space_before = Pt(12)
+    para(
+        doc,
+        'Về việc đề nghị tặng {{ a.proposals|map(attribute="title")|unique|join(", ") }}'
+        " năm {{ d.year }}",
+        bold=True,
+        align=CENTER,
+        after=0,
+    )
+    short_rule(doc, TEXT_WIDTH, 40)
+    para(doc, "Kính gửi: {{ to }}.", align=CENTER, after=12)
+    body(doc, "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;", italic=True)
+    body(
+        doc,
+        "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi"
+        " tiết thi hành một số điều của Luật Thi đua, khen thưởng;",
+        italic=True,
+    )
+    tag(doc, 'for basis in a.proposals|map(attribute="basis")|select|unique')
+    body(doc, "Căn cứ {{ basis }};", italic=True)
+    tag(doc, "endfor")
+    tag(doc, "if d.ranking")
+    body(
+        doc,
+        "Căn cứ kết quả chấm điểm, xếp hạng thi đua năm {{ d.year }} theo"
+        ' {{ d.ranking.scheme.title or "quy định" }} số {{ d.ranking.scheme.number }} của'
+        " {{ d.ranking.scheme.by }};",
+        italic=True,
+    )
+    tag(doc, "endif")
+    tag(doc, "if d.ballot")
+    body(
+        doc,
+        "Căn cứ kết quả bỏ phiếu bình xét thi đua ngày {{ d.ballot.date|short_date }};",
+        italic=True,
+    )
+    tag(doc, "endif")
+    body(
+        doc,
+        "{% set n = namespace(c=0, i=0) %}{% for p in a.proposals %}"
+        '{% if p.recipient_kind == "individual" %}{% set n.i = n.i + p.count %}'
+        "{% else %}{% set n.c = n.c + p.count %}{% endif %}{% endfor %}"
+        "{{ d.cluster.name }} trình {{ to }} xem xét, đề nghị cấp có thẩm quyền khen thưởng cho"
+        "{% if n.c %} {{ n.c }} tập thể{% endif %}{% if n.c and n.i %} và{% endif %}"
+        "{% if n.i %} {{ n.i }} cá nhân{% endif %} (có danh sách kèm theo).",
+    )
+    para(doc, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", bold=True, align=CENTER, after=6)
+    listed = table(doc, 4, (12, 45, 35, 28, 15, 30), grid=True)
+    header_row(
+        listed,
+        (
+            "STT",
+            "Tên tập thể, cá nhân",
+            "Hình thức khen thưởng",
+            "Loại hình khen thưởng",
+            "Số lượng",
+            "Tóm tắt thành tích",
+        ),
+        size=11,
+    )
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    looped_rows(
+        listed,
+        "for p in a.proposals",
+        (
+            ("{{ loop.index }}", CENTER),
+            (
+                '{{ p.recipient or p.member or "' + DOTS + '" }}'
+                "{% if p.recipient_kind %} ({{ 'cá nhân' if p.recipient_kind == 'individual'"
+                " else 'tập thể' }}){% endif %}",
+                LEFT_ALIGN,
+            ),
+            ("{{ p.title }}", LEFT_ALIGN),
+            ("{{ p.merit_vi }}", LEFT_ALIGN),
+            ("{{ p.count }}", right),
+            ('{{ p.achievements or "' + DOTS + '" }}', LEFT_ALIGN),
+        ),
+        size=11,
+    )
+    para(doc, "", size=6, after=0)
+    # the last lines go with the signature to its page: a page with the signature alone is not
+    # a page of the document
+    body(
+        doc,
+        "Hồ sơ kèm theo: báo cáo thành tích của các tập thể, cá nhân; biên bản họp và biên bản"
+        " kiểm phiếu của {{ group }}.",
+    ).paragraph_format.keep_with_next = True
+    para(doc, "", after=0).paragraph_format.keep_with_next = True
+    signing = table(doc, 1, (80, TEXT_WIDTH - 80), grid=False)
+    keep_together(signing.rows[0])
+    to, sign = signing.rows[0].cells
+    para(to, "Nơi nhận:", bold=True, italic=True, size=12, after=0)
+    para(to, "- Như trên;", size=11, after=0)
+    para(to, "- Các thành viên {{ group }};", size=11, after=0)
+    para(to, "- Lưu: VT.", size=11, after=0)
+    signature_block(
+        sign,
+        authority='"TM. " ~ d.cluster.name',
+        position='(group ~ " trưởng")|upper',
+        title='d.chair.name|upper if d.chair else ""',
+        name="none",
+    )
+    tag(doc, "endfor")
+
+    # the vote-count minutes
+    tag(doc, "if d.ballot")
+    tag(doc, "set b = d.ballot")
+    tag(doc, "if d.authorities")
+    page_break(doc)
+    tag(doc, "endif")
+    national_header(
+        doc, [("{{ d.cluster.name|upper }}", {"bold": True, "size": 13}), ("RULE", {})], "b"
+    )
+    title = para(doc, "BIÊN BẢN KIỂM PHIẾU", bold=True, align=CENTER, after=0)
+    title.paragraph_format.space_before = Pt(12)
+    para(
+        doc,
+        '(V/v: {{ b.title or ("bình xét thi đua năm " ~ d.year) }})',
+        bold=True,
+        align=CENTER,
+        after=0,
+    )
+    short_rule(doc, TEXT_WIDTH, 40)
+    body(
+        doc,
+        'Ban kiểm phiếu gồm: {{ b.board|join("; ") if b.board else "' + DOTS + '" }}.',
+    )
+    body(
+        doc,
+        "Tổng số thành viên: {{ b.voters }}{% if b.present is not none %}; có mặt:"
+        " {{ b.present }}{% endif %}.",
+    )
+    body(doc, "- Số phiếu phát ra: {{ b.ballots.issued }} phiếu;")
+    body(doc, "- Số phiếu thu về: {{ b.ballots.returned }} phiếu;")
+    body(doc, "- Số phiếu hợp lệ: {{ b.ballots.valid }} phiếu;")
+    body(doc, "- Số phiếu không hợp lệ: {{ b.ballots.invalid }} phiếu.")
+    body(doc, "Kết quả kiểm phiếu:")
+    tag(doc, "for q in b.questions")
+    heading(doc, "{{ loop.index }}. {{ q.subject }}")
+    body(
+        doc,
+        'Tỷ lệ phiếu cần đạt: {{ "trên" if q.threshold.rule == "more-than" else "từ" }}'
+        " {{ q.threshold.percent|number }}% {{ {'members': 'tổng số thành viên', 'issued':"
+        " 'số phiếu phát ra', 'valid': 'số phiếu hợp lệ'}[q.threshold.of] }}"
+        ' ({{ q.threshold.base }}){% if q.threshold.rule != "more-than" %} trở lên{% endif %}.',
+    )
+    votes = table(doc, 4, (38, 17, 17, 17, 17, 17, 17, 25), grid=True)
+    header_row(
+        votes,
+        (
+            "Đơn vị",
+            "Đồng ý",
+            "Tỷ lệ",
+            "Không đồng ý",
+            "Tỷ lệ",
+            "Không ý kiến",
+            "Tỷ lệ",
+            "Kết quả",
+        ),
+        size=11,
+    )
+    share = "{% if v.share_WHAT is not none %}{{ v.share_WHAT|number }}%{% endif %}"
+    looped_rows(
+        votes,
+        "for v in q.nominees",
+        (
+            ("{{ v.name }}", LEFT_ALIGN),
+            ("{{ v.for }}", right),
+            (share.replace("WHAT", "for"), right),
+            ("{{ v.against }}", right),
+            (share.replace("WHAT", "against"), right),
+            ("{{ v.abstain }}", right),
+            (share.replace("WHAT", "abstain"), right),
+            ('{{ "Đạt" if v.passed else "Không đạt" }}', CENTER),
+        ),
+        size=11,
+    )
+    para(doc, "", size=6, after=0)
+    tag(doc, "if q.conclusion")
+    body(doc, "Kết luận: {{ q.conclusion }}").paragraph_format.keep_with_next = True
+    tag(doc, "endif")
+    tag(doc, "endfor")
+    para(doc, "", after=0).paragraph_format.keep_with_next = True
+    board = table(doc, 1, (TEXT_WIDTH / 2, TEXT_WIDTH / 2), grid=False)
+    keep_together(board.rows[0])
+    head, members = board.rows[0].cells
+    para(head, "TRƯỞNG BAN KIỂM PHIẾU", bold=True, align=CENTER, after=0)
+    for _ in range(4):
+        para(head, "", after=0)
+    para(
+        head,
+        '{{ b.board[0] if b.board else "' + DOTS + '" }}',
+        bold=True,
+        align=CENTER,
+        after=0,
+    )
+    para(members, "CÁC THÀNH VIÊN BAN KIỂM PHIẾU", bold=True, align=CENTER, after=0)
+    for _ in range(4):
+        para(members, "", after=0)
+    para(
+        members,
+        '{{ b.board[1:]|join("; ") if b.board[1:] else "' + DOTS + '" }}',
+        bold=True,
+        align=CENTER,
+        after=0,
+    )
+    tag(doc, "endif")
+    return doc
+
+
+BUILDERS = {
+    "report.vi.docx": report,
+    "pledge.vi.docx": pledge,
+    "ranking.vi.docx": ranking,
+    "proposals.vi.docx": proposals,
+}
 
 
 def build(folder: Path = TEMPLATES) -> list[Path]:

@@ -102,6 +102,14 @@ class ReportFormat(StrEnum):
     docx = "docx"
 
 
+class ScoreFormat(StrEnum):
+    md = "md"
+    json = "json"
+    docx = "docx"
+    xlsx = "xlsx"
+    csv = "csv"
+
+
 class CheckFormat(StrEnum):
     text = "text"
     json = "json"
@@ -578,7 +586,7 @@ def export(
 
 @app.command(
     help=_(
-        "Rank the members on the year-end scores of YEAR (chấm điểm, xếp hạng): the total on each\nsheet (self, reviewed, adopted), the difference between self and reviewed, the rank; ties\nare listed as ties. Each member is ranked on its last sheet.\n\nExample: thidua score 2024 --format json"
+        "Rank the members on the year-end scores of YEAR (chấm điểm, xếp hạng): the total on each\nsheet (self, reviewed, adopted), the difference between self and reviewed, the rank; ties\nare listed as ties. Each member is ranked on its last sheet.\n\nThe format follows the --output file's extension: Markdown (.md), JSON (.json), a Word\ndocument in the layout of Decree 30/2020 (.docx), an Excel workbook (.xlsx) or CSV (.csv);\nin a spreadsheet, numbers are numbers.\n\nExample: thidua score 2024 --output xep-hang-2024.xlsx"
     )
 )
 def score(
@@ -593,9 +601,27 @@ def score(
     ],
     data: DataOption = Path("data"),
     format: Annotated[
-        ReportFormat,
-        typer.Option("--format", "-f", help=_("md (the ranking table) or json.")),
-    ] = ReportFormat.md,
+        ScoreFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=_(
+                "md (the ranking table), json, docx (a Word document), xlsx (an Excel workbook)"
+                " or csv; default: the --output file's extension, else md."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=_("Write to this file (.md, .json, .docx, .xlsx or .csv) instead of the screen."),
+            show_default=False,
+        ),
+    ] = None,
+    template: TemplateOption = None,
     explain: Annotated[
         bool,
         typer.Option(
@@ -606,23 +632,81 @@ def score(
 ) -> None:
     from thidua import review
 
-    if explain and format is not ReportFormat.md:
-        raise typer.BadParameter(_("--explain shows the arithmetic; leave out --format"))
+    if explain and (format not in (None, ScoreFormat.md) or template is not None):
+        raise typer.BadParameter(
+            _("--explain shows the arithmetic; leave out --format and --template")
+        )
+    _check_output(data, output)
+    _not_the_template(output, template)
+    chosen = _format(data, format.value if format else None, output, template, SCORE_FORMATS)
+    if template is not None and chosen not in ("md", "docx"):
+        raise typer.BadParameter(
+            _("--template makes a document (.md or .docx); a {kind} file has no template").format(
+                kind=chosen
+            )
+        )
+    if chosen == "docx" and lang is not Lang.vi and template is None:
+        raise _fail(
+            _(
+                "thidua's Word ranking is in Vietnamese, in the layout of Decree 30/2020; for"
+                " another language give your own Word template with --template"
+            )
+        )
+    if explain and chosen != "md":
+        raise typer.BadParameter(
+            _("--explain shows the arithmetic as text; write it to a .md file")
+        )
+    notes: list[str] = []
     with _refusals(data, _("rank the members")):
         records = review.review_records(data, year, ledger=False)
         ranking = review.year_ranking(records, year)
+        content: str | bytes
         if explain:
-            text = review.explain(ranking, root=data)
-        elif format is ReportFormat.json:
-            text = review.ranking_json_text(ranking)
+            content = review.explain(ranking, root=data)
+        elif chosen == "json":
+            content = review.ranking_json_text(ranking)
+        elif chosen == "docx":
+            from thidua import word
+
+            content = word.ranking_docx(records, ranking, template)
+        elif chosen in ("xlsx", "csv"):
+            from thidua import export as exporting
+            from thidua import spreadsheets
+
+            table = exporting.ranking_table(records, ranking, lang.value)
+            if chosen == "csv":
+                content, notes = spreadsheets.csv_text(table)
+            else:
+                content, notes = spreadsheets.xlsx_bytes([table], lang.value)
         else:
-            text = review.render_ranking(records, ranking, lang.value)
-    sys.stdout.write(text)
+            content = review.render_ranking(records, ranking, lang.value, template)
+    if output is None:
+        assert isinstance(content, str)
+        sys.stdout.write(content)
+        return
+    from thidua.output import visible
+
+    for note in notes:
+        print(f"thidua: {visible(note)}", file=sys.stderr)
+    _output(data, output, content)
+
+
+SCORE_FORMATS = ("md", "json", "docx", "xlsx", "csv")
+
+
+def _not_the_template(output: Path | None, template: Path | None) -> None:
+    """Refuse an --output that would overwrite the --template it is made from."""
+    if output is not None and template is not None and output.resolve() == template.resolve():
+        raise _fail(
+            _("--output {output} is your template; write the document to another file").format(
+                output=output
+            )
+        )
 
 
 @app.command(
     help=_(
-        "Write the award proposals of YEAR (tờ trình đề nghị khen thưởng, one per awarding authority,\nin the shape of Decree 98/2023/NĐ-CP, Appendix I, Form 01) and the vote-count minutes\n(biên bản kiểm phiếu), in Markdown, from the records.\n\nExample: thidua propose 2024 --output de-nghi-2024.md"
+        "Write the award proposals of YEAR (tờ trình đề nghị khen thưởng, one per awarding authority,\nin the shape of Decree 98/2023/NĐ-CP, Appendix I, Form 01) and the vote-count minutes\n(biên bản kiểm phiếu), from the records: Markdown, or a Word document in the layout of\nDecree 30/2020 (--output FILE.docx), each document on pages of its own.\n\nExample: thidua propose 2024 --output de-nghi-2024.docx"
     )
 )
 def propose(
@@ -636,16 +720,13 @@ def propose(
         ),
     ],
     data: DataOption = Path("data"),
-    template: Annotated[
-        Path | None,
-        typer.Option(help=_("Your own Jinja template, rendered in a sandbox."), show_default=False),
-    ] = None,
+    template: TemplateOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help=_("Write to this file instead of the screen."),
+            help=_("Write to this file instead of the screen: .md (Markdown) or .docx (Word)."),
             show_default=False,
         ),
     ] = None,
@@ -654,19 +735,22 @@ def propose(
     from thidua import review
 
     _check_output(data, output)
-    _format(data, None, output, template, ("md",))  # Word output of the review is not made yet
-    if output is not None and template is not None and output.resolve() == template.resolve():
-        raise _fail(
-            _("--output {output} is your template; write the report to another file").format(
-                output=output
-            )
-        )
+    _not_the_template(output, template)
+    chosen = _format(data, None, output, template, ("md", "docx"))
     with _refusals(data, _("write the proposals")):
-        text = review.render_proposals(review.review_records(data, year), year, template)
+        records = review.review_records(data, year)
+        content: str | bytes
+        if chosen == "docx":
+            from thidua import word
+
+            content = word.proposals_docx(records, year, template)
+        else:
+            content = review.render_proposals(records, year, template)
     if output is None:
-        sys.stdout.write(text)
+        assert isinstance(content, str)
+        sys.stdout.write(content)
     else:
-        _output(data, output, text)
+        _output(data, output, content)
 
 
 @app.command(

@@ -9,8 +9,9 @@ from pathlib import Path
 from thidua.findings import Refused
 from thidua.i18n import _
 
-EXTENSIONS = {".md": "md", ".json": "json", ".docx": "docx"}
+EXTENSIONS = {".md": "md", ".json": "json", ".docx": "docx", ".xlsx": "xlsx", ".csv": "csv"}
 WORD = "docx"
+SPREADSHEETS = ("xlsx", "csv")
 
 
 class FormatRefused(Refused):
@@ -25,7 +26,8 @@ def chosen_format(
 ) -> str:
     """The format to write: `given` (--format), else the one --output's extension names, else
     Markdown. Refused: an --output extension that is not one of `allowed`, one that disagrees
-    with `given`, a Word document without --output (it is no text for the screen), and a
+    with `given`, a Word document or a spreadsheet without --output (they are no text for the
+    screen), and a
     template of the other kind (a .docx template for text, a text template for Word)."""
     named = None
     if output is not None:
@@ -48,6 +50,12 @@ def chosen_format(
     if chosen == WORD and output is None:
         raise FormatRefused(
             _("a Word document is not shown on the screen; write it with --output FILE.docx")
+        )
+    if chosen in SPREADSHEETS and output is None:
+        raise FormatRefused(
+            _(
+                "a spreadsheet is not shown on the screen; write it with --output FILE.{kind}"
+            ).format(kind=chosen)
         )
     if template is not None and chosen in ("md", WORD):
         word_template = template.suffix.lower() == ".docx"

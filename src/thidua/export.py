@@ -16,6 +16,10 @@ The tables, by their stable names (`--table NAME`):
 - `pledges`: who signed the year's pledge and the one signed at its closing conference (the next
   year's), and who has not.
 
+`ranking_table()` is the year-end ranking as one table, for `thidua score --output FILE.xlsx|.csv`:
+rank, member, the total of each sheet, reviewed − self, the total ranked on and its sheet, and every
+item's points on that sheet.
+
 Headers are the document's words in its language (Vietnamese by default, as the report), not
 messages: like the report's templates they are written here, per language.
 """
@@ -35,6 +39,7 @@ from thidua.findings import Refused
 from thidua.i18n import N_, _
 from thidua.models import FIRST_YEAR, Aggregate, Cluster
 from thidua.repository import Records
+from thidua.scoring import LAYERS, Ranking
 
 if TYPE_CHECKING:
     from thidua.report import Unit
@@ -516,4 +521,84 @@ def _pledges(records: Records, year: int, words: dict[str, str]) -> Table:
             table.rows.append(
                 [pledge_year, member.name_in(pledge_year), words["no"], None, None, None]
             )
+    return table
+
+
+# --- the ranking (thidua score) ------------------------------------------------------------
+
+
+# The ranking table's words, per language: a document's words, like the report's templates.
+RANKING_WORDS: dict[str, dict[str, str]] = {
+    "vi": {
+        "title": "Xếp hạng {year}",
+        "rank": "Hạng",
+        "tied": "Đồng hạng",
+        "tied_yes": "đồng hạng",
+        "member": "Mã",
+        "name": "Thành viên",
+        "self": "Tự chấm",
+        "reviewed": "Chấm lại",
+        "adopted": "Thông qua",
+        "difference": "Chấm lại − tự chấm",
+        "total": "Điểm xếp hạng",
+        "layer": "Lớp điểm xếp hạng",
+        "unscored": "chưa chấm điểm",
+    },
+    "en": {
+        "title": "Ranking {year}",
+        "rank": "Rank",
+        "tied": "Tied",
+        "tied_yes": "tied",
+        "member": "Code",
+        "name": "Member",
+        "self": "Self",
+        "reviewed": "Reviewed",
+        "adopted": "Adopted",
+        "difference": "Reviewed − self",
+        "total": "Ranked on",
+        "layer": "Layer ranked on",
+        "unscored": "not scored",
+    },
+}
+
+
+def ranking_table(records: Records, r: Ranking, lang: str = "vi") -> Table:
+    """The ranking as a table for a spreadsheet (`thidua score --output FILE.xlsx|.csv`): rank,
+    member, the total of each sheet, reviewed − self, the total ranked on and its sheet, then
+    the points of every item of the scheme on that sheet; numbers as numbers. Members active in
+    the year but not scored follow, with no rank."""
+    words = RANKING_WORDS.get(lang, RANKING_WORDS["vi"])
+    items = r.scheme.items
+    columns = [
+        Column(words["rank"], Kind.COUNT),
+        Column(words["tied"]),
+        Column(words["member"]),
+        Column(words["name"]),
+        *(Column(words[str(layer)], Kind.NUMBER) for layer in LAYERS),
+        Column(words["difference"], Kind.NUMBER),
+        Column(words["total"], Kind.NUMBER),
+        Column(words["layer"]),
+        *(Column(f"{item.id}. {item.label}", Kind.NUMBER) for item in items),
+    ]
+    table = Table("ranking", words["title"].format(year=r.year), columns)
+    for s in r.standings:
+        table.rows.append(
+            [
+                s.rank,
+                words["tied_yes"] if s.tied else None,
+                s.member,
+                s.name,
+                *(s.total_of(layer) for layer in LAYERS),
+                s.difference,
+                s.total,
+                words[str(s.layer)],
+                *(s.used.points.get(item.id) for item in items),
+            ]
+        )
+    names = {m.id: m.name_in(r.year) for m in records.cluster.members}
+    for member in r.unscored:
+        row: list[Cell] = [None, None, member, names.get(member, member)]
+        row += [None] * (len(columns) - len(row))
+        row[len(columns) - len(items) - 1] = words["unscored"]
+        table.rows.append(row)
     return table

@@ -171,7 +171,12 @@ def ranking_data(cluster: Cluster, r: Ranking) -> dict[str, Any]:
     scheme = r.scheme
     return {
         "year": r.year,
-        "cluster": {"id": cluster.id, "name": cluster.name, "name_en": cluster.name_en},
+        "cluster": {
+            "id": cluster.id,
+            "name": cluster.name,
+            "name_en": cluster.name_en,
+            "group_word": cluster.group_word,
+        },
         "scheme": {
             "id": scheme.id,
             "number": scheme.issued.number,
@@ -187,11 +192,34 @@ def ranking_data(cluster: Cluster, r: Ranking) -> dict[str, Any]:
     }
 
 
-def render_ranking(records: Records, r: Ranking, lang: str = "vi") -> str:
-    """The ranking as a Markdown table, in `lang`."""
-    from thidua.rendering import render_shipped
+def render_ranking(
+    records: Records, r: Ranking, lang: str = "vi", template: Path | None = None
+) -> str:
+    """The ranking as a Markdown table, in `lang`, from the shipped template or a user's."""
+    from thidua.rendering import render_shipped, render_user
 
-    return render_shipped(f"ranking.{lang}.md.j2", lang, {"r": ranking_data(records.cluster, r)})
+    context = {"r": ranking_data(records.cluster, r), "lang": lang}
+    if template is None:
+        return render_shipped(f"ranking.{lang}.md.j2", lang, context)
+    return render_user(template, lang, context)
+
+
+def ranking_word_context(records: Records, r: Ranking) -> dict[str, Any]:
+    """What the Word ranking's template reads: `r`, as the Markdown template gets it, and `doc`:
+    `date` and `place` (the year's conference, or none: a dotted place), `chair` (the name of
+    the year's chair, or none)."""
+    current = records.years[r.year]
+    conference = current.conference.model if current.conference is not None else None
+    chair = None
+    if current.leadership is not None:
+        member = records.cluster.member(current.leadership.model.chair)
+        chair = member.name_in(r.year) if member is not None else None
+    doc = {
+        "date": conference.date if conference else None,
+        "place": conference.place if conference else None,
+        "chair": chair,
+    }
+    return {"r": ranking_data(records.cluster, r), "lang": "vi", "doc": doc}
 
 
 # --- the ballot and the proposals --------------------------------------------------------------

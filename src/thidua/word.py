@@ -1,4 +1,4 @@
-"""Word documents: the report and the pledge as .docx, from .docx templates a secretariat edits
+"""Word documents: the report, the pledge, the ranking and the award proposals as .docx, from .docx templates a secretariat edits
 in Word (Decree 30/2020 layout).
 
 A Word template is a .docx whose text holds Jinja tags; docxtpl (python-docx and Jinja) joins the
@@ -37,10 +37,14 @@ from thidua.rendering import (
 
 if TYPE_CHECKING:
     from thidua.report import Summary
+    from thidua.repository import Records
+    from thidua.scoring import Ranking
 
 SUFFIX = ".docx"
 REPORT_TEMPLATE = "report.vi.docx"
 PLEDGE_TEMPLATE = "pledge.vi.docx"
+RANKING_TEMPLATE = "ranking.vi.docx"
+PROPOSALS_TEMPLATE = "proposals.vi.docx"
 
 # --- limits of a Word template, beyond those of the sandbox ----------------------------------
 MAX_DOCX_BYTES = 20 * 2**20  # the .docx file (a template with a logo is some 100 KB)
@@ -92,6 +96,24 @@ def report_context(summary: Summary, lang: str, number: str | None = None) -> di
         },
     }
     return {"s": template_data(summary), "lang": lang, "doc": doc}
+
+
+def ranking_docx(records: Records, ranking: Ranking, template: Path | None = None) -> bytes:
+    """The ranking (`thidua score`) as a Word document, from the shipped template or a user's;
+    the template reads `r` and `doc` (see `thidua.review.ranking_word_context`)."""
+    from thidua.review import ranking_word_context
+
+    context = ranking_word_context(records, ranking)
+    return render_docx(template, RANKING_TEMPLATE, "vi", context)
+
+
+def proposals_docx(records: Records, year: int, template: Path | None = None) -> bytes:
+    """The award proposals and the ballot minutes (`thidua propose`) as one Word document, each
+    on pages of its own; the template reads `d` (see `thidua.review.proposal_data`)."""
+    from thidua.review import proposal_data
+
+    context = {"d": proposal_data(records, year), "lang": "vi"}
+    return render_docx(template, PROPOSALS_TEMPLATE, "vi", context)
 
 
 def render_docx(
