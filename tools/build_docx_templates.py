@@ -18,7 +18,6 @@ the signature block at the end. Every table's first row repeats on each page.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -1017,5 +1016,11 @@ def build(folder: Path = TEMPLATES) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in build(Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATES):
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Build thidua's shipped Word templates.")
+    parser.add_argument(
+        "folder", nargs="?", type=Path, default=TEMPLATES, help="where to write them"
+    )
+    for path in build(parser.parse_args().folder):
         print(path)
