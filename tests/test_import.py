@@ -873,3 +873,17 @@ def test_a_shortened_header_names_one_indicator_or_is_refused(tmp_path):
 
 def test_a_folder_given_as_the_sheet(bloc, tmp_path):
     assert "is a folder; name the file to import" in refused(bloc, tmp_path)
+
+
+def test_a_sheet_left_beside_the_records_is_named_with_the_import(tmp_path):
+    root = tmp_path / "dbsh"
+    shutil.copytree(ROOT / "data", root)
+    workbook(root / "2023" / "so-lieu.xlsx", [["Tỉnh", "Số công chức"]])
+    (root / "2023" / "bao-cao.docx").write_bytes(b"PK")
+    found = {f.position.path: f.message for f in findings_of(root)}
+    assert found["2023/so-lieu.xlsx"].endswith(
+        '(a sheet to bring in: thidua import indicators 2023 "so-lieu.xlsx", then move it out)'
+    )
+    assert found["2023/bao-cao.docx"].endswith(
+        "(a document: keep documents outside the data folder)"
+    )

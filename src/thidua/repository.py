@@ -195,6 +195,22 @@ def load_record(path: Path, rel: str, model: type[M]) -> tuple[Loaded[M] | None,
     return Loaded(record, doc), findings
 
 
+_SHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+_DOCUMENTS = (".docx", ".doc", ".pdf", ".json", ".odt")
+
+
+def _unknown_hint(year: str, name: str) -> str:
+    """What an office file beside the records most likely is, and what to do with it."""
+    suffix = Path(name).suffix.lower()
+    if suffix in _SHEETS:
+        return _(
+            ' (a sheet to bring in: thidua import indicators {year} "{name}", then move it out)'
+        ).format(year=year, name=name)
+    if suffix in _DOCUMENTS:
+        return _(" (a document: keep documents outside the data folder)")
+    return ""
+
+
 def load(
     root: Path,
     years: Collection[int] | None = None,
@@ -392,7 +408,7 @@ def _load_year(
             FILE_UNKNOWN.at(
                 Position(f"{folder.name}/{entry.name}"),
                 known=", ".join(sorted(YEAR_FILES)),
-                hint=did_you_mean(entry.name, YEAR_FILES),
+                hint=did_you_mean(entry.name, YEAR_FILES) or _unknown_hint(folder.name, entry.name),
             )
         )
 
