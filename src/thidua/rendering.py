@@ -473,6 +473,20 @@ class Sandbox(SandboxedEnvironment):
             "round_to": self._guard("round_to", rounded),
         }
 
+    def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+        """A template's syntax tree; in a Word template, escaping stays on: an `{% autoescape
+        false %}` block would let a member's name write XML into the document."""
+        tree = super()._parse(source, name, filename)
+        if self.markup == "docx":
+            for node in tree.find_all(jinja2.nodes.EvalContextModifier):
+                raise jinja2.TemplateSyntaxError(
+                    _("a Word template may not turn escaping off ({% autoescape %})"),
+                    node.lineno,
+                    name,
+                    filename,
+                )
+        return tree
+
     # --- rendering --------------------------------------------------------------------------
 
     def render_document(self, name: str, data: Mapping[str, Any]) -> str:

@@ -49,6 +49,7 @@ PROPOSALS_TEMPLATE = "proposals.vi.docx"
 # --- limits of a Word template, beyond those of the sandbox ----------------------------------
 MAX_DOCX_BYTES = 20 * 2**20  # the .docx file (a template with a logo is some 100 KB)
 MAX_DOCX_UNPACKED = 100 * 2**20  # all its parts unpacked: a zip bomb is refused before it opens
+MAX_DOCX_TAGS = 20_000  # braces in one part of a template: a report's has a few hundred
 MAX_DOCX_PARTS = 1000  # files inside the .docx
 MAX_FIELDS = 10_000  # fields (page numbers, dates, …) looked at in one document
 MAX_CHARTS = 20  # pictures `chart` draws in one document
@@ -195,7 +196,33 @@ def _check_package(path: Path) -> bytes:
             )
         )
     _refuse_other_kinds(content, path)
+    _refuse_unpaired_tags(content, path)
     return content
+
+
+def _refuse_unpaired_tags(content: bytes, path: Path) -> None:
+    """Refuse, before docxtpl reads it, a template whose braces do not pair up or are too many:
+    docxtpl rewrites the tags with regular expressions that take minutes over a few hundred
+    thousand unclosed '{{', long before the sandbox's own limits apply."""
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        for info in package.infolist():
+            if not (info.filename.startswith("word/") and info.filename.endswith(".xml")):
+                continue
+            xml = package.read(info)
+            opening, closing = xml.count(b"{"), xml.count(b"}")
+            if opening > MAX_DOCX_TAGS:
+                raise LimitExceeded(
+                    _(
+                        "{path} holds more than {limit} tags ('{{'), the limit of a Word template"
+                    ).format(path=path, limit=f"{MAX_DOCX_TAGS:,}")
+                )
+            if opening != closing:
+                raise TemplateProblem(
+                    _(
+                        "{path}: its tags do not pair up ({opening} '{{' and {closing} '}}' in"
+                        " {part}); close every {{{{ … }}}} and {{% … %}}"
+                    ).format(path=path, opening=opening, closing=closing, part=info.filename)
+                )
 
 
 def _refuse_other_kinds(content: bytes, path: Path) -> None:
@@ -334,14 +361,16 @@ def _render(path: Path, lang: str, data: FrozenDict) -> bytes:
     class Template(DocxTemplate):  # type: ignore[misc]
         def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
             """The title, subject, … (File > Properties) are plain text, which python-docx
-            escapes as it stores them: rendered without XML escaping, they are not escaped
-            twice ('Hà Nam &amp; Ninh Bình')."""
+            escapes as it stores them: rendered (escaped, as all of a Word template is) and
+            unescaped, they are not escaped twice ('Hà Nam &amp; Ninh Bình')."""
+            import html
+
             props = self.docx.core_properties
             for name in ("author", "comments", "identifier", "language", "subject", "title"):
                 text = getattr(props, name)
                 if "{" in text:
-                    source = "{% autoescape false %}" + text + "{% endautoescape %}"
-                    setattr(props, name, jinja_env.from_string(source).render(context))
+                    rendered = jinja_env.from_string(text).render(context)
+                    setattr(props, name, html.unescape(rendered))
 
     content = _check_package(path)
     env = environment(lang, path.parent, path.name, markup="docx")
