@@ -116,12 +116,12 @@ def test_a_flag_written_true_is_read(repo):
     assert findings_of(repo({"cluster.yaml": cluster})) == []
 
 
-@pytest.mark.parametrize("escape", ["\\x07", "\\x1b", "\\x85", "\\x00"])
+@pytest.mark.parametrize("escape", ["\\x07", "\\x1b", "\\x85", "\\x00", "\\u202e", "\\u2067"])
 def test_text_with_a_control_character_is_refused(repo, escape):
     cluster = CLUSTER.replace("    name: Cà Mau\n", f'    name: "Cà{escape}Mau"\n', 1)
     found = findings_of(repo({"cluster.yaml": cluster}))
     assert [f.code for f in found] == ["value-invalid"]
-    assert "control character U+00" in found[0].message
+    assert "control character U+" in found[0].message
 
 
 def test_a_note_may_hold_lines_and_tabs(repo):

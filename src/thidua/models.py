@@ -130,12 +130,14 @@ def _check_number(value: Any, *, quoted: bool) -> Any:
 Number = Annotated[Decimal, BeforeValidator(check_number), WithJsonSchema({"type": "number"})]
 YearNumber = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(check_number)]
 YearKey = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR), BeforeValidator(check_number_key)]
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 controls (a tab and a line break are text), and the controls that reorder text
+# shown right to left (an override makes 'Hà Nam' display as another name)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def no_control(text: str) -> str:
-    """Text without control characters: a YAML escape ("\\x07") can write one, and it would
-    reach the documents (a report, a Word file, a spreadsheet) unseen."""
+    """Text without control characters: a YAML escape ("\\x07", "\\u202e") can write one, and it
+    would reach the documents (a report, a Word file, a spreadsheet) unseen."""
     found = _CONTROL.search(text)
     if found:
         code = f"U+{ord(found.group()):04X}"
@@ -166,7 +168,8 @@ Code = Annotated[
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # built on first use: a command pays only for the kinds of records it reads
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- cluster.yaml ----------------------------------------------------------------------------
@@ -496,7 +499,7 @@ class Handover(Record):
     place: Text | None = None
     ref: Text | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Leadership(Record):
@@ -787,7 +790,7 @@ class Vote(Record):
     abstain: Count
     passed: Flag
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Question(Record):
