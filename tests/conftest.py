@@ -136,3 +136,12 @@ def golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8")
     assert path.exists(), f"no golden file {name}; run THIDUA_UPDATE_GOLDEN=1 pytest"
     assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def bloc(tmp_path: Path) -> Path:
+    """The illustrative bloc of examples/, without its 2025 figures (for the import's tests)."""
+    root = tmp_path / "bloc"
+    shutil.copytree(ROOT / "examples" / "khoi-kinh-te", root)
+    (root / "2025" / "indicators.csv").unlink()
+    return root

@@ -62,15 +62,6 @@ so-nong-nghiep,94.5,160.4,155,48,45,190,92.1,,5600,6900
 """
 
 
-@pytest.fixture
-def bloc(tmp_path: Path) -> Path:
-    """The illustrative bloc, without its 2025 figures."""
-    root = tmp_path / "bloc"
-    shutil.copytree(BLOC, root)
-    (root / "2025" / "indicators.csv").unlink()
-    return root
-
-
 def workbook(path: Path, rows: list[list], title: str = "Số liệu 2025", **more: list[list]) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -173,19 +164,21 @@ def test_dry_run_shows_what_was_understood_and_writes_nothing(bloc, tmp_path):
 
 # --- one sheet, every way Excel saves it -----------------------------------------------------------
 
-TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+def _example_sheets():
+    """tools/example_sheets.py, which writes the sheets the docs offer."""
+    import importlib.util
+
+    path = ROOT / "tools" / "example_sheets.py"
+    spec = importlib.util.spec_from_file_location("example_sheets", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def to_cp1258(text: str) -> bytes:
-    """Text as Excel saves it in Windows-1258: letters with their tone as a combining mark."""
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in parts if c in TONES)
-        out.append(
-            unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES)) + tones
-        )
-    return "".join(out).encode("cp1258")
+# text as Excel saves it in Windows-1258: a letter and its tone as a combining mark
+to_cp1258 = _example_sheets().windows_1258
 
 
 def to_tcvn3(text: str) -> bytes:
@@ -821,15 +814,7 @@ def test_what_export_writes_imports_back_to_the_same_report(tmp_path):
 
 def test_the_documented_example_sheets_import(tmp_path):
     """The sheets docs/importing.md offers to try (tools/example_sheets.py) all import."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "example_sheets", ROOT / "tools" / "example_sheets.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    table, across, semicolons, awards = module.write(tmp_path / "sheets")
+    table, across, semicolons, awards = _example_sheets().write(tmp_path / "sheets")
     texts = []
     for sheet in (table, across, semicolons):
         root = tmp_path / sheet.name

@@ -35,14 +35,6 @@ DECISION = [
 ]
 
 
-@pytest.fixture
-def bloc(tmp_path: Path) -> Path:
-    root = tmp_path / "bloc"
-    shutil.copytree(BLOC, root)
-    (root / "2025" / "indicators.csv").unlink()
-    return root
-
-
 def workbook(path: Path, rows: list[list], title: str = "S") -> Path:
     book = openpyxl.Workbook()
     book.active.title = title
