@@ -34,7 +34,7 @@ from pathlib import Path
 from thidua.findings import Refused
 from thidua.i18n import _, ngettext
 from thidua.models import Aggregate, Cluster, Indicator, Member
-from thidua.names import fold
+from thidua.names import did_you_mean, fold
 from thidua.numbers import MAX_DIGITS, decimal_digits, other_digits, shown
 from thidua.sheets import Cell, Sheet
 from thidua.writes import Change
@@ -650,7 +650,7 @@ def understand(
         raise ImportRefused(
             [
                 _("--map names '{column}', which is no column of indicators.csv{hint}").format(
-                    column=t, hint=_did_you_mean(t, columns.known())
+                    column=t, hint=did_you_mean(t, columns.known())
                 )
                 for t in unknown_targets
             ]
@@ -868,12 +868,6 @@ def _status_text(cell: Cell, target: Target, sheet: Sheet, problems: list[str]) 
         except CellError as exc:
             problems.append(f"{sheet.ref(cell)}: {exc}")
     return text
-
-
-def _did_you_mean(text: str, candidates: Iterable[str]) -> str:
-    from thidua.names import did_you_mean
-
-    return did_you_mean(text, candidates)
 
 
 def _closest_indicator(text: str, columns: Columns) -> str:
