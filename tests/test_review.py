@@ -545,3 +545,13 @@ def test_propose_writes_no_spreadsheet(tmp_path):
     assert result.exit_code == 1
     assert "thidua writes .md, .docx files" in result.output
     assert not out.exists()
+
+
+def test_a_proposal_leaves_dotted_places_for_what_the_records_do_not_say(bloc):
+    text = (bloc / "cluster.yaml").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines(keepends=True) if not line.startswith("organizer:")]
+    (bloc / "cluster.yaml").write_text("".join(lines), encoding="utf-8")
+    out = run("propose", "2024", "--data", str(bloc))
+    assert "| Số: ……/TTr-…… |" in out
+    assert "Kính gửi: ……." in out
+    assert "Hội đồng Thi đua - Khen thưởng" not in out  # no addressee is invented
