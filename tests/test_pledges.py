@@ -170,3 +170,20 @@ def test_pledge_document_of_the_example_with_criteria(tmp_path):
 def test_bad_usage():
     assert run("pledge", "old", "2025").exit_code == 2
     assert run("sign-pledge", "2025").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "text", ["Nam Định", "nam dinh", "Tỉnh Nam Định", "UBND tỉnh Nam Định", "NAM-DINH"]
+)
+def test_a_member_is_named_as_people_write_it(text):
+    """--member, --chair and --deputy find a member as the import does (names.MemberNames)."""
+    from conftest import DATA
+
+    from thidua.names import match_member
+    from thidua.schema import cluster_of
+
+    cluster = cluster_of(DATA)
+    assert cluster is not None
+    assert match_member(cluster.members, text, 2024).id == "nam-dinh"
+    with pytest.raises(LookupError, match="is not a member of the cluster"):
+        match_member(cluster.members, "Tỉnh Nam Bộ", 2024)

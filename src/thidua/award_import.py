@@ -23,7 +23,6 @@ from pathlib import Path
 from thidua.i18n import _
 from thidua.importing import (
     ImportRefused,
-    Members,
     csv_line,
     excel_error,
     extended,
@@ -31,7 +30,7 @@ from thidua.importing import (
     records,
 )
 from thidua.models import AwardType, Cluster, Member, Recipients
-from thidua.names import fold
+from thidua.names import MemberNames, fold
 from thidua.sheets import Cell, Sheet
 from thidua.writes import Change
 
@@ -233,7 +232,7 @@ def _beside(row: list[Cell], name_cell: Cell) -> bool:
     return any(not c.empty for c in row if c is not name_cell)
 
 
-def _member_in(text: str, members: Members, year: int) -> list[Member]:
+def _member_in(text: str, members: MemberNames, year: int) -> list[Member]:
     """The members whose name stands in a unit's text, as whole words; a name inside a longer
     one that also stands there ('Nam' in 'Hà Nam') does not count."""
     padded = f"-{fold(text)}-"
@@ -257,7 +256,7 @@ def understand_awards(
 ) -> tuple[list[AwardRow], AwardType, list[str]]:
     award = find_award(cluster, decision.award)
     h, columns = _header(sheet)
-    members = Members(cluster, year)
+    members = MemberNames(cluster.members, year)
     default_kind = decision.kind or (
         None if award.recipients is Recipients.BOTH else award.recipients.value
     )

@@ -33,8 +33,8 @@ from pathlib import Path
 
 from thidua.findings import Refused
 from thidua.i18n import _, ngettext
-from thidua.models import Aggregate, Cluster, Indicator, Member
-from thidua.names import did_you_mean, fold
+from thidua.models import Aggregate, Cluster, Indicator
+from thidua.names import MemberNames, did_you_mean, fold
 from thidua.numbers import MAX_DIGITS, decimal_digits, other_digits, shown
 from thidua.sheets import Cell, Sheet
 from thidua.writes import Change
@@ -127,22 +127,6 @@ _PART_WORDS = (
 # a total row's name (folded): the word alone, or a phrase that opens it ('Tổng cộng toàn Cụm')
 TOTAL_WORDS = frozenset(["tong", "cong", "tong-so", "total", "sum"])
 TOTAL_STARTS = ("tong-cong", "toan-cum", "toan-khoi", "ca-cum", "ca-khoi", "tong-so-", "tong-toan")
-# words that stand before a member's name: Tỉnh Hà Nam, TP. Hải Phòng (folded)
-NAME_PREFIXES = (
-    "thanh-pho-truc-thuoc-trung-uong",
-    "ubnd-tinh",
-    "ubnd-thanh-pho",
-    "ubnd",
-    "tinh",
-    "thanh-pho",
-    "tp",
-    "t-p",
-    "huyen",
-    "quan",
-    "thi-xa",
-    "tx",
-    "t",
-)
 # a cell that says "no figure": empty, a dash, an x, an ellipsis
 NO_FIGURE = frozenset(["-", "–", "—", "x", "X", "…", "...", "n/a", "N/A", "k", "/"])
 _YEAR = re.compile(r"^(19|20)[0-9]{2}$")
@@ -323,45 +307,6 @@ class Columns:
 
 
 # --- members ------------------------------------------------------------------------------------
-
-
-def _bare(key: str) -> str:
-    """A folded name without the word for its kind in front: 'tinh-ha-nam' → 'ha-nam'."""
-    for prefix in NAME_PREFIXES:
-        if key.startswith(prefix + "-") and len(key) > len(prefix) + 1:
-            return key[len(prefix) + 1 :]
-    return key
-
-
-class Members:
-    """The cluster's members by every key a sheet may name them with, in one year."""
-
-    def __init__(self, cluster: Cluster, year: int) -> None:
-        self.year = year
-        self.members = list(cluster.members)
-        self.by_key: dict[str, list[Member]] = {}
-        for m in self.members:
-            names = [m.id, m.name, m.name_in(year), *(c.name for c in m.changes if c.name)]
-            for name in names:
-                for key in {fold(name), _bare(fold(name))}:
-                    if key and m not in self.by_key.setdefault(key, []):
-                        self.by_key[key].append(m)
-
-    def find(self, text: str) -> list[Member]:
-        key = fold(text)
-        found = self.by_key.get(key) or self.by_key.get(_bare(key)) or []
-        if len(found) > 1:
-            active = [m for m in found if m.active_in(self.year)]
-            found = active or found
-        return found
-
-    def closest(self, text: str) -> list[str]:
-        import difflib
-
-        names = {fold(m.name_in(self.year)): m.name_in(self.year) for m in self.members}
-        names |= {_bare(k): v for k, v in names.items()}
-        close = difflib.get_close_matches(_bare(fold(text)), list(names), n=3, cutoff=0.6)
-        return list(dict.fromkeys(names[c] for c in close))
 
 
 def is_total(text: str) -> bool:
@@ -737,7 +682,7 @@ def understand(
         if target.computed:
             column = _("- (computed by thidua from two other columns)")
         shown_headers.append((ref, text, column))
-    members = Members(cluster, year)
+    members = MemberNames(cluster.members, year)
     data_rows = grid[first_data:]
     if member_column is None:
         member_column = _guess_member_column(data_rows, members, set(targets))
@@ -882,7 +827,9 @@ def _closest_indicator(text: str, columns: Columns) -> str:
     )
 
 
-def _guess_member_column(rows: list[list[Cell]], members: Members, taken: set[int]) -> int | None:
+def _guess_member_column(
+    rows: list[list[Cell]], members: MemberNames, taken: set[int]
+) -> int | None:
     counts: dict[int, int] = {}
     for row in rows:
         for c, cell in enumerate(row):
@@ -921,7 +868,7 @@ def _rows(
     start: int,
     member_column: int,
     figure_columns: dict[int, Target],
-    members: Members,
+    members: MemberNames,
     year: int,
 ) -> _Rows:
     out = _Rows({}, None, [], [])

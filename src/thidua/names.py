@@ -12,9 +12,12 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from thidua.i18n import _
+
+if TYPE_CHECKING:
+    from thidua.models import Member
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -76,18 +79,72 @@ def odd_note(text: str) -> str:
     return _(" ('{text}' contains {odd})").format(text=text, odd=", ".join(odd)) if odd else ""
 
 
-def match_member(members: Iterable[Any], text: str, year: int) -> Any:
+# words that stand before a member's name: Tỉnh Hà Nam, TP. Hải Phòng, UBND tỉnh … (folded)
+NAME_PREFIXES = (
+    "thanh-pho-truc-thuoc-trung-uong",
+    "ubnd-tinh",
+    "ubnd-thanh-pho",
+    "ubnd",
+    "tinh",
+    "thanh-pho",
+    "tp",
+    "t-p",
+    "huyen",
+    "quan",
+    "thi-xa",
+    "tx",
+    "t",
+)
+
+
+def bare(key: str) -> str:
+    """A folded name without the word for its kind in front: 'tinh-ha-nam' → 'ha-nam'."""
+    for prefix in NAME_PREFIXES:
+        if key.startswith(prefix + "-") and len(key) > len(prefix) + 1:
+            return key[len(prefix) + 1 :]
+    return key
+
+
+class MemberNames:
+    """The members by every key a person may name them with in one year: the id, the name, the
+    names they had (after a merger or a renaming), each with or without 'Tỉnh', 'TP.' in front."""
+
+    def __init__(self, members: Iterable[Member], year: int) -> None:
+        self.year = year
+        self.members = list(members)
+        self.by_key: dict[str, list[Member]] = {}
+        for m in self.members:
+            names = [m.id, m.name, m.name_in(year), *(c.name for c in m.changes if c.name)]
+            for name in names:
+                for key in {fold(name), bare(fold(name))}:
+                    if key and m not in self.by_key.setdefault(key, []):
+                        self.by_key[key].append(m)
+
+    def find(self, text: str) -> list[Member]:
+        """The members `text` names (more than one: it is ambiguous); of two, the active one."""
+        key = fold(text)
+        found = self.by_key.get(key) or self.by_key.get(bare(key)) or []
+        if len(found) > 1:
+            active = [m for m in found if m.active_in(self.year)]
+            found = active or found
+        return found
+
+    def closest(self, text: str) -> list[str]:
+        """Up to three names of that year close to `text`, for a message."""
+        names = {fold(m.name_in(self.year)): m.name_in(self.year) for m in self.members}
+        names |= {bare(k): v for k, v in names.items()}
+        close = difflib.get_close_matches(bare(fold(text)), list(names), n=3, cutoff=0.6)
+        return list(dict.fromkeys(names[c] for c in close))
+
+
+def match_member(members: Iterable[Member], text: str, year: int) -> Member:
     """The member that `text` names, matched forgivingly by id or by its name in `year`.
 
-    'Nam Định', 'nam dinh', 'NAM-DINH' and 'nam-dinh' all find Nam Định. Raises `LookupError` with
-    a message for a person when no member, or more than one, matches.
+    'Nam Định', 'nam dinh', 'Tỉnh Nam Định', 'NAM-DINH' and 'nam-dinh' all find Nam Định. Raises
+    `LookupError` with a message for a person when no member, or more than one, matches.
     """
-    key = fold(text)
     members = list(members)
-    found = [m for m in members if key in (fold(m.id), fold(m.name_in(year)), fold(m.name))]
-    if len(found) > 1:
-        active = [m for m in found if m.active_in(year)]
-        found = active if len(active) == 1 else found
+    found = MemberNames(members, year).find(text)
     if len(found) == 1:
         return found[0]
     if found:
