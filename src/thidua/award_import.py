@@ -32,6 +32,7 @@ from thidua.importing import (
 from thidua.models import AwardType, Cluster, Member, Recipients
 from thidua.names import MemberNames, fold
 from thidua.sheets import Cell, Sheet
+from thidua.tables import AWARD_COLUMNS
 from thidua.writes import Change
 
 HEADER_ROWS = 30
@@ -79,19 +80,8 @@ def is_footer(text: str) -> bool:
     return key in FOOTER_WORDS or key.startswith(FOOTER_STARTS)
 
 
-LEDGER_HEADER = [
-    "member",
-    "award",
-    "count",
-    "recipient",
-    "recipient_kind",
-    "scope",
-    "status",
-    "decision_number",
-    "decision_date",
-    "issuer",
-    "note",
-]
+# the ledger's columns, as tables.py defines them; a decision's list links to no proposal
+LEDGER_HEADER = [name for name in AWARD_COLUMNS if name != "proposal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -489,7 +479,7 @@ def _with_rows(
 def _verify(text: str, year: int) -> list[str]:
     from thidua.csvfile import CsvFile
     from thidua.findings import FileProblem
-    from thidua.tables import AWARD_COLUMNS, Table
+    from thidua.tables import Table
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "awards.csv"
