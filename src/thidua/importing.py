@@ -231,13 +231,10 @@ class Columns:
         }
 
     def known(self) -> set[str]:
-        """Every column a --map may name."""
-        names = {"member", "note", "source", "status", "name", IGNORE}
-        for ind in self.indicators.values():
-            names |= {ind.id, f"{ind.id}.status", f"{ind.id}.source", f"{ind.id}.basis"}
-            if ind.plan:
-                names.add(f"{ind.id}.plan")
-        return names
+        """Every column a --map may name: those of indicators.csv, or none."""
+        from thidua.tables import indicator_columns
+
+        return {*indicator_columns(self.cluster), IGNORE}
 
     def target(self, text: str) -> Target | str | None:
         """The column a header names; None when it names none; a message when it cannot be used."""
@@ -1021,20 +1018,14 @@ def csv_line(cells: Sequence[str]) -> str:
 
 
 def canonical_order(cluster: Cluster, columns: Iterable[str]) -> list[str]:
-    """Columns in the order a new indicators.csv writes them: member, name, each indicator's figure,
-    status and plan in the cluster's order, then status, source and note."""
+    """Columns in the order a new indicators.csv writes them: member and name, each indicator's
+    columns in the cluster's order (as tables.py defines them), then status, source and note."""
+    from thidua.tables import indicator_columns
+
     wanted = set(columns)
-    order = ["member", "name"]
-    for ind in cluster.indicators:
-        order += [
-            ind.id,
-            f"{ind.id}.status",
-            f"{ind.id}.source",
-            f"{ind.id}.basis",
-            f"{ind.id}.plan",
-        ]
-    order += ["status", "source", "note"]
-    return [c for c in order if c in wanted]
+    head, tail = ["member", "name"], ["status", "source", "note"]
+    middle = [c for c in indicator_columns(cluster) if c not in head and c not in tail]
+    return [c for c in head + middle + tail if c in wanted]
 
 
 def _same(old: str, new: str) -> bool:
