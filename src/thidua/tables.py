@@ -35,7 +35,7 @@ from thidua.catalogue import (
     Code,
     Message,
 )
-from thidua.csvfile import CsvFile, LineNumbers
+from thidua.csvfile import BATCH_ROWS, CsvFile, LineNumbers
 from thidua.findings import Finding, Position
 from thidua.i18n import _
 from thidua.models import Cluster, Scheme, parse_dmy
@@ -304,7 +304,7 @@ class Table:
     header_ok: bool = False
     # rows with a wrong number of cells (reported once): their cells say nothing more
     malformed: set[int] = field(default_factory=set)
-    batch_size: int = 4096
+    batch_size: int = BATCH_ROWS
 
     def position(self, row: Row, column: str) -> Position:
         """Where a row's cell in `column` stands."""
