@@ -135,3 +135,29 @@ def test_reading_years_in_parallel_finds_and_counts_the_same(tmp_path):
     one, two = result(1), result(2)
     assert one == two
     assert len(one[0]) == 3  # unknown member, unknown award type, count 0
+
+
+def test_folding_the_counted_shapes_early_never_changes_the_tally(tmp_path, monkeypatch):
+    """A ledger of many different rows is added up as it goes, to bound memory: the tally, its
+    order and its first lines are the same as when everything is added up at the end."""
+    from thidua import figures
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    members = ["an-giang", "ca-mau", "bac-lieu", ""]
+    awards = ["bang-khen", "co-thi-dua-chinh-phu"]
+    for k in range(300):
+        kind = ("collective", "individual", "")[k % 3]
+        scope = ("member", "chair", "")[k % 5 % 3]
+        writer.writerow(
+            [members[k % 4], awards[k % 7 % 2], str(k % 11 + 1), "", kind, scope, "", "", ""]
+        )
+    root = write_repo(tmp_path, {"2023/awards.csv": out.getvalue()})
+    whole = read(root, 64)
+    monkeypatch.setattr(figures, "MAX_SHAPES", 3)
+    folded = read(root, 64)
+    assert folded == whole
+    assert list(folded[1]) == list(whole[1])  # the groups in the order they first appear
+    assert [list(g[3]) for g in folded[1].values()] == [list(g[3]) for g in whole[1].values()]
+    assert sum(g[4] for g in whole[1].values()) == 300

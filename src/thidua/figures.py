@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from thidua.decimals import HUNDRED, round_to
 from thidua.findings import Finding
@@ -373,6 +374,8 @@ class LedgerTally:
 
 
 FIRST_LINES = 20
+# shapes of rows counted before they are added up (memory stays bounded whatever the ledger holds)
+MAX_SHAPES = 50_000
 
 
 class AwardTally:
@@ -399,17 +402,46 @@ class AwardTally:
 
 @dataclass(slots=True)
 class _TallyPass:
+    """One ledger's tally. Rows are counted by their distinct shape (award, status, scope, kind,
+    member, count) in one Counter for the whole ledger, inside C; the shapes are few beside the
+    rows, and the Python work per shape is done once, at the end."""
+
     table: Table
     tally: LedgerTally = field(default_factory=LedgerTally)
+    shapes: Counter[tuple[tuple[Any, ...], int | None]] = field(default_factory=Counter)
+    # where the first rows of each (bucket, award) stand, and the (award, status, scope) whose
+    # group has all it needs
+    first: dict[tuple[Bucket, str], list[int]] = field(default_factory=dict)
+    full: set[tuple[Any, ...]] = field(default_factory=set)
 
     def finish(self) -> LedgerTally:
+        self._fold()
         return self.tally
 
-    def feed(self, batch: Batch) -> Iterable[Finding]:
-        """Add a batch to the counts. Rows are counted by their distinct shape (award, status,
-        scope, kind, member, count) inside C's Counter; the shapes are few, so the Python work is
-        per shape, not per row."""
+    def _fold(self) -> None:
+        """Add the shapes counted so far to the groups."""
         groups = self.tally.groups
+        for ((award, status, scope, kind, member), count), rows in self.shapes.items():
+            if award is None:
+                continue
+            bucket = Bucket.of(status, scope)
+            group = groups.get((bucket, award))
+            if group is None:
+                group = groups[(bucket, award)] = AwardGroup(bucket, award)
+                group.first_lines = self.first.setdefault((bucket, award), [])
+            total = (count or 1) * rows
+            group.total += total
+            group.rows += rows
+            if kind == "collective":
+                group.collective += total
+            elif kind == "individual":
+                group.individual += total
+            if member:
+                group.members[member] = group.members.get(member, 0) + total
+        self.shapes.clear()
+
+    def feed(self, batch: Batch) -> Iterable[Finding]:
+        """Add a batch to the counts."""
         v = batch.values
         none = [None] * len(batch)
         columns = (
@@ -420,28 +452,12 @@ class _TallyPass:
             v.get("member", none),
         )
         counts = v.get("count", none)
-        shapes = Counter(zip(zip(*columns, strict=True), counts, strict=True))
-        for ((award, status, scope, kind, member), count), rows in shapes.items():
-            if award is None:
-                continue
-            bucket = Bucket.of(status, scope)
-            group = groups.get((bucket, award))
-            if group is None:
-                group = groups[(bucket, award)] = AwardGroup(bucket, award)
-            total = (count or 1) * rows
-            group.total += total
-            group.rows += rows
-            if kind == "collective":
-                group.collective += total
-            elif kind == "individual":
-                group.individual += total
-            if member:
-                group.members[member] = group.members.get(member, 0) + total
-        if any(len(g.first_lines) < FIRST_LINES for g in groups.values()):
-            for line, award, status, scope in zip(batch.lines, *columns[:3], strict=True):
-                group = groups.get((Bucket.of(status, scope), award)) if award is not None else None
-                if group is not None and len(group.first_lines) < FIRST_LINES:
-                    group.first_lines.append(line)
+        self.shapes.update(zip(zip(*columns, strict=True), counts, strict=True))
+        if len(self.shapes) > MAX_SHAPES:  # a ledger of a million different counts
+            self._fold()
+        kinds = set(zip(*columns[:3], strict=True))
+        if not kinds <= self.full:
+            self._first_lines(batch, columns[:3], kinds - self.full)
         if "cluster" in columns[2]:
             for k, (award, status, scope, kind, member) in enumerate(zip(*columns, strict=True)):
                 if award is None or Bucket.of(status, scope) is not Bucket.CLUSTER:
@@ -461,6 +477,38 @@ class _TallyPass:
                     )
                 )
         return ()
+
+    def _first_lines(
+        self, batch: Batch, columns: tuple[list[Any], ...], kinds: set[tuple[Any, ...]]
+    ) -> None:
+        """Note where the first rows of each group stand (for --explain). The rows are looked up
+        by their (award, status, scope) with C-level searches, and only for the groups that still
+        lack lines: a type that is rare in a ledger must not cost a Python step for every row."""
+        wanted: dict[tuple[Bucket, str], list[int]] = {}
+        keys: list[tuple[Any, ...]] | None = None
+        for kind in kinds:
+            award, status, scope = kind
+            if award is None:
+                self.full.add(kind)
+                continue
+            group = (Bucket.of(status, scope), award)
+            need = FIRST_LINES - len(self.first.get(group, ()))
+            if need <= 0:
+                self.full.add(kind)
+                continue
+            if keys is None:
+                keys = list(zip(*columns, strict=True))
+            found = wanted.setdefault(group, [])
+            k = -1
+            for _ in range(need):
+                try:
+                    k = keys.index(kind, k + 1)
+                except ValueError:
+                    break
+                found.append(k)
+        for group, rows in wanted.items():
+            lines = self.first.setdefault(group, [])
+            lines += [batch.lines[k] for k in sorted(rows)[: FIRST_LINES - len(lines)]]
 
 
 @dataclass(slots=True)
