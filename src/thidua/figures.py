@@ -408,7 +408,7 @@ class _TallyPass:
 
     table: Table
     tally: LedgerTally = field(default_factory=LedgerTally)
-    shapes: Counter[tuple[tuple[Any, ...], int | None]] = field(default_factory=Counter)
+    shapes: Counter[tuple[Any, ...]] = field(default_factory=Counter)
     # where the first rows of each (bucket, award) stand, and the (award, status, scope) whose
     # group has all it needs
     first: dict[tuple[Bucket, str], list[int]] = field(default_factory=dict)
@@ -421,7 +421,7 @@ class _TallyPass:
     def _fold(self) -> None:
         """Add the shapes counted so far to the groups."""
         groups = self.tally.groups
-        for ((award, status, scope, kind, member), count), rows in self.shapes.items():
+        for (award, status, scope, kind, member, count), rows in self.shapes.items():
             if award is None:
                 continue
             bucket = Bucket.of(status, scope)
@@ -452,7 +452,7 @@ class _TallyPass:
             v.get("member", none),
         )
         counts = v.get("count", none)
-        self.shapes.update(zip(zip(*columns, strict=True), counts, strict=True))
+        self.shapes.update(zip(*columns, counts, strict=True))
         if len(self.shapes) > MAX_SHAPES:  # a ledger of a million different counts
             self._fold()
         kinds = set(zip(*columns[:3], strict=True))
