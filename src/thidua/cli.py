@@ -3,8 +3,6 @@ library function and prints the result; heavy imports wait inside the commands t
 that `thidua --version` and `--help` start fast.
 """
 
-from __future__ import annotations
-
 import os
 import re
 import sys
@@ -251,7 +249,7 @@ def _fail(message: str) -> typer.Exit:
 
 
 @contextmanager
-def _refusals(data: Path, action: str) -> Iterator[None]:
+def _refusals(data: Path, action: str) -> "Iterator[None]":
     """Turns the library's refusals into a plain message on stderr and exit code 1: records with
     errors (each shown), a request the records cannot satisfy, a write that must not happen."""
     from thidua.findings import Refused
@@ -271,7 +269,7 @@ def _refusals(data: Path, action: str) -> Iterator[None]:
         raise _fail(str(exc)) from None
 
 
-def _valid(data: Path) -> Records:
+def _valid(data: Path) -> "Records":
     from thidua.inspection import valid_records
 
     return valid_records(data)
@@ -334,7 +332,7 @@ DryRunOption = Annotated[
 ]
 
 
-def _write(changes: list[Change], data: Path, dry_run: bool) -> None:
+def _write(changes: "list[Change]", data: Path, dry_run: bool) -> None:
     from thidua.writes import apply
 
     diff = apply(changes, data, dry_run=dry_run)
