@@ -45,3 +45,20 @@ def test_run_quick_prints_the_table(tmp_path):
     )
     for line in ("thidua check", "parsing floor, all files", "thidua --version", "thidua --help"):
         assert line in out.stdout
+
+
+def test_a_reports_floor_reads_the_neighbouring_years_without_their_ledgers(tmp_path):
+    """summarize YEAR reads the years before and after (not their ledgers): so does its floor."""
+    root = tmp_path / "r"
+    generate(root, 12, 7, 4, 2025, 2000, 7, "tidy")
+
+    def lines(path):
+        return len(path.read_text(encoding="utf-8").splitlines())
+
+    expected = lines(root / "2023/awards.csv") + sum(
+        lines(root / str(y) / "indicators.csv") for y in (2022, 2023, 2024)
+    )
+    assert read_all(root, "2023") == expected
+    assert read_all(root, "2025") == lines(root / "2025/awards.csv") + sum(
+        lines(root / str(y) / "indicators.csv") for y in (2024, 2025)
+    )
