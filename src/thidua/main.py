@@ -4,6 +4,7 @@ cannot be read or written, a closed pipe, Ctrl+C) with a plain message."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -76,3 +77,9 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(70)
+    finally:
+        # The process ends now. On its way out Python runs the cycle collector over every object
+        # left (the modules, the models, the records): about 35 ms, a tenth of a small report, to
+        # free memory the system takes back anyway. Frozen objects are left to the system; the
+        # output is flushed as at any exit (thidua's files are closed when they are written).
+        gc.freeze()
