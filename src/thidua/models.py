@@ -673,8 +673,9 @@ class Scheme(Record):
     issued: Issued
     scale: Points = Field(description="The most points the criteria give: 100, 1000, …")
     groups: Annotated[list[CriterionGroup], Field(min_length=1)]
-    bonus: Adjustments = Adjustments()
-    penalties: Adjustments = Adjustments()
+    # none: made without validation (`Adjustments()` would build its validator on import)
+    bonus: Adjustments = Adjustments.model_construct()
+    penalties: Adjustments = Adjustments.model_construct()
     tie_break: list[ColumnId] = Field(
         [], description="Groups or criteria compared in order when totals are equal; then tied"
     )
