@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +173,50 @@ def test_help_and_check_load_no_office_library(argv):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "[]"
+
+
+def test_summarize_loads_only_what_a_report_needs():
+    """A report of valid records loads no plugin finder (Pydantic's plugins are off), no
+    Babel locale data (vi and en separators are thidua's own) and no office library."""
+    unwanted = ("importlib.metadata", "babel.numbers", "babel.localedata", *HEAVY)
+    code = (
+        f"import sys; sys.argv = ['thidua', 'summarize', '2023', '--data', {str(DATA)!r}]\n"
+        "from thidua.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {unwanted!r} if m in sys.modules), file=sys.stderr)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.splitlines()[-1] == "[]"
+    assert out.stdout.startswith("# ")
+
+
+def test_pydantic_plugins_turned_on_again_are_looked_for(data_copy):
+    """PYDANTIC_DISABLE_PLUGINS set to anything but '__all__' gives Pydantic's own finder."""
+    code = (
+        f"import sys; sys.argv = ['thidua', 'check', {str(data_copy)!r}]\n"
+        "from thidua.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import pydantic.plugin._loader as finder\n"
+        "print(hasattr(finder, 'PYDANTIC_ENTRY_POINT_GROUP'), file=sys.stderr)"
+    )
+    env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "some-plugin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stderr.splitlines()[-1] == "True"
+
+
+def test_the_stand_in_plugin_finder_hands_other_names_to_pydantics_own():
+    """A later Pydantic that asks its finder for more than `get_plugins` gets the real thing."""
+    code = (
+        "import os, sys\n"
+        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = '__all__'\n"
+        "from thidua import main\n"
+        "main._no_pydantic_plugins()\n"
+        "from pydantic.plugin._loader import get_plugins\n"
+        "print(tuple(get_plugins()))\n"
+        "from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP\n"
+        "print(PYDANTIC_ENTRY_POINT_GROUP)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["()", "pydantic"]

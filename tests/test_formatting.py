@@ -31,6 +31,23 @@ def test_number(value, decimals, vi, en):
     assert number(value, decimals, "en") == en
 
 
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+        lambda d: abs(d.adjusted()) < 20 and d.as_tuple().exponent >= -12
+    ),
+    st.one_of(st.none(), st.integers(0, 8)),
+    st.sampled_from(["vi", "en"]),
+)
+def test_number_as_babel_writes_it(value, decimals, lang):
+    """The separators written out for vi and en are CLDR's: the result is Babel's, digit for digit."""
+    from babel.numbers import format_decimal
+
+    expected_decimals = max(-int(value.as_tuple().exponent), 0) if decimals is None else decimals
+    pattern = "#,##0" + ("." + "0" * expected_decimals if expected_decimals else "")
+    rounded = round_to(value, expected_decimals)
+    assert number(value, decimals, lang) == format_decimal(rounded, format=pattern, locale=lang)
+
+
 def test_units():
     assert with_unit("6,3", "%") == "6,3%"
     assert with_unit("103", "triệu đồng") == "103 triệu đồng"

@@ -3,16 +3,17 @@
 The models say what each field is; the checks in `thidua.checks` say how files agree with each other.
 Field names are English ASCII so that they are easy to type; the Vietnamese term is in each docstring
 and in `docs/format.md`.
-"""
 
-from __future__ import annotations
+Annotations are objects, not strings (no `from __future__ import annotations`): Pydantic would
+evaluate each string as it makes the classes, a few milliseconds of every command that reads records.
+"""
 
 import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, Self
 
 from pydantic import (
     AfterValidator,
@@ -196,7 +197,7 @@ class Successor(Record):
     basis: Text | None = Field(None, description="The legal basis, e.g. Nghị quyết 202/2025/QH15")
 
     @model_validator(mode="after")
-    def _named(self) -> Successor:
+    def _named(self) -> Self:
         if self.member is None and self.name is None:
             raise ValueError(_("say what the member became: 'member' (an id) or 'name'"))
         return self
@@ -228,7 +229,7 @@ class Member(Record):
     note: Text | None = None
 
     @model_validator(mode="after")
-    def _years(self) -> Member:
+    def _years(self) -> Self:
         if self.first_year and self.last_year and self.last_year < self.first_year:
             raise ValueError(
                 _("last_year {last} is before first_year {first}").format(
@@ -359,7 +360,7 @@ class Indicator(Record):
     note: Text | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> Indicator:
+    def _shape(self) -> Self:
         share = self.aggregate is Aggregate.SHARE
         weighted = self.aggregate is Aggregate.WEIGHTED_MEAN
         if share != (self.numerator is not None and self.denominator is not None):
@@ -441,7 +442,7 @@ class Cluster(Record):
     note: Text | None = None
 
     @model_validator(mode="after")
-    def _import_map(self) -> Cluster:
+    def _import_map(self) -> Self:
         known = {"-", "member", "name", "note", "source", "status"}
         for ind in self.indicators:
             known |= {ind.id, f"{ind.id}.status", f"{ind.id}.source", f"{ind.id}.basis"}
@@ -672,8 +673,9 @@ class Scheme(Record):
     issued: Issued
     scale: Points = Field(description="The most points the criteria give: 100, 1000, …")
     groups: Annotated[list[CriterionGroup], Field(min_length=1)]
-    bonus: Adjustments = Adjustments()
-    penalties: Adjustments = Adjustments()
+    # none: made without validation (`Adjustments()` would build its validator on import)
+    bonus: Adjustments = Adjustments.model_construct()
+    penalties: Adjustments = Adjustments.model_construct()
     tie_break: list[ColumnId] = Field(
         [], description="Groups or criteria compared in order when totals are equal; then tied"
     )
@@ -681,7 +683,7 @@ class Scheme(Record):
     note: Text | None = None
 
     @model_validator(mode="after")
-    def _ids(self) -> Scheme:
+    def _ids(self) -> Self:
         if self.last_year is not None and self.last_year < self.first_year:
             raise ValueError(
                 _("last_year {last} is before first_year {first}").format(
