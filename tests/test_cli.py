@@ -162,48 +162,42 @@ def test_excerpts_can_be_left_out(data_copy):
 HEAVY = ("openpyxl", "docx", "docxtpl", "matplotlib", "numpy", "lxml")
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["check", str(DATA)], ["import", "--help"]])
-def test_help_and_check_load_no_office_library(argv):
-    """The office libraries are imported by the commands that read or write office files only."""
+def loaded_after(argv: list[str], names: tuple[str, ...], env=None) -> tuple[list[str], str]:
+    """Run `thidua ARGV` in a fresh interpreter: which of `names` it left imported, and its output."""
     code = (
         f"import sys; sys.argv = ['thidua', *{argv!r}]\n"
         "from thidua.main import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+        "import json\n"
+        f"print(json.dumps(sorted(m for m in {names!r} if m in sys.modules)), file=sys.stderr)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.splitlines()[-1] == "[]"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    return json.loads(out.stderr.splitlines()[-1]), out.stdout
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["check", str(DATA)], ["import", "--help"]])
+def test_help_and_check_load_no_office_library(argv):
+    """The office libraries are imported by the commands that read or write office files only."""
+    assert loaded_after(argv, HEAVY)[0] == []
 
 
 def test_summarize_loads_only_what_a_report_needs():
     """A report of valid records loads no plugin finder (Pydantic's plugins are off), no
     Babel locale data (vi and en separators are thidua's own) and no office library."""
     unwanted = ("importlib.metadata", "babel.numbers", "babel.localedata", *HEAVY)
-    code = (
-        f"import sys; sys.argv = ['thidua', 'summarize', '2023', '--data', {str(DATA)!r}]\n"
-        "from thidua.main import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print(sorted(m for m in {unwanted!r} if m in sys.modules), file=sys.stderr)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stderr.splitlines()[-1] == "[]"
-    assert out.stdout.startswith("# ")
+    loaded, report = loaded_after(["summarize", "2023", "--data", str(DATA)], unwanted)
+    assert loaded == []
+    assert report.startswith("# ")
 
 
 def test_pydantic_plugins_turned_on_again_are_looked_for(data_copy):
-    """PYDANTIC_DISABLE_PLUGINS set to anything but '__all__' gives Pydantic's own finder."""
-    code = (
-        f"import sys; sys.argv = ['thidua', 'check', {str(data_copy)!r}]\n"
-        "from thidua.main import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "import pydantic.plugin._loader as finder\n"
-        "print(hasattr(finder, 'PYDANTIC_ENTRY_POINT_GROUP'), file=sys.stderr)"
-    )
+    """PYDANTIC_DISABLE_PLUGINS set to anything but '__all__' gives Pydantic's own finder, which
+    looks for plugins among the installed packages' metadata."""
     env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "some-plugin"}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-    )
-    assert out.stderr.splitlines()[-1] == "True"
+    finder = ("pydantic.plugin._loader", "importlib.metadata")
+    assert loaded_after(["check", str(data_copy)], finder, env)[0] == sorted(finder)
 
 
 def test_the_stand_in_plugin_finder_hands_other_names_to_pydantics_own():
