@@ -409,8 +409,8 @@ class _TallyPass:
     table: Table
     tally: LedgerTally = field(default_factory=LedgerTally)
     shapes: Counter[tuple[Any, ...]] = field(default_factory=Counter)
-    # where the first rows of each (bucket, award) stand, and the (award, status, scope) whose
-    # group has all it needs
+    # where the first rows of each (bucket, award) stand (a group made by `_fold` shares its list,
+    # which may still grow), and the (award, status, scope) whose group has all the lines it needs
     first: dict[tuple[Bucket, str], list[int]] = field(default_factory=dict)
     full: set[tuple[Any, ...]] = field(default_factory=set)
 

@@ -1,10 +1,11 @@
 """Numbers, units and dates as Vietnamese (and English) administrative documents write them.
 
-Numbers are rounded exactly, half up, by our own code (Babel alone rounds half to even), then
-grouped with the decimal and group separators of CLDR, which Babel holds: for Vietnamese and English
-they are written out below (a test compares them with Babel's): loading Babel's locale data for
-two characters cost every report about 20 ms. Dates follow Nghị định 30/2020/NĐ-CP: "ngày 05 tháng 3 năm 2024", with a leading zero for
-days below 10 and for months 1 and 2, which Babel's Vietnamese formats do not do.
+Numbers are rounded exactly, half up, by our own code (Babel alone rounds half to even), then written
+with CLDR's decimal and group separators. Those of Vietnamese and English are written out below (a
+test compares the result with Babel's): loading Babel's locale data for two characters cost every
+report about 20 ms. Other languages go through Babel. Dates follow Nghị định 30/2020/NĐ-CP: "ngày 05
+tháng 3 năm 2024", with a leading zero for days below 10 and for months 1 and 2, which Babel's
+Vietnamese formats do not do.
 """
 
 from __future__ import annotations

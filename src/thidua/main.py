@@ -22,18 +22,6 @@ def _never_fail_to_print() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
-def _no_pydantic_plugins() -> None:
-    """thidua is a command, not a library host: no Pydantic plugin of another package has a say,
-    and looking for them costs every command a scan of the installed packages. With plugins off,
-    Pydantic still imports its plugin finder when it builds the first validator, and the finder
-    imports importlib.metadata (email, zipfile, importlib.resources: about 15 ms); a finder that
-    finds nothing stands in for it. A user who turns plugins on again (PYDANTIC_DISABLE_PLUGINS
-    set to anything else) gets Pydantic's own."""
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true"):
-        sys.modules.setdefault(_PLUGIN_FINDER, _NoPlugins(_PLUGIN_FINDER))
-
-
 _PLUGIN_FINDER = "pydantic.plugin._loader"
 
 
@@ -54,6 +42,18 @@ class _NoPlugins(types.ModuleType):
         import importlib
 
         return getattr(importlib.import_module(_PLUGIN_FINDER), name)
+
+
+def _no_pydantic_plugins() -> None:
+    """thidua is a command, not a library host: no Pydantic plugin of another package has a say,
+    and looking for them costs every command a scan of the installed packages. With plugins off,
+    Pydantic still imports its plugin finder when it builds the first validator, and the finder
+    imports importlib.metadata (email, zipfile, importlib.resources: about 15 ms); a finder that
+    finds nothing stands in for it. A user who turns plugins on again (PYDANTIC_DISABLE_PLUGINS
+    set to anything else) gets Pydantic's own."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true"):
+        sys.modules.setdefault(_PLUGIN_FINDER, _NoPlugins(_PLUGIN_FINDER))
 
 
 def main() -> None:
