@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from thidua.export import Cell, Kind, Table
 from thidua.i18n import _
+from thidua.sheets import column_letters
 
 if TYPE_CHECKING:
     from openpyxl.cell import Cell as SheetCell
@@ -98,16 +99,6 @@ def _cleaned(text: str, where: str, notes: list[str]) -> str:
             )
         )
     return cleaned
-
-
-def _column_letter(index: int) -> str:
-    """0 → 'A', 26 → 'AA'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -223,7 +214,7 @@ def _sheet(sheet: Worksheet, table: Table, lang: str, notes: list[str]) -> None:
     from openpyxl.styles import Alignment, Font
 
     for n, width in enumerate(_widths(table)):
-        sheet.column_dimensions[_column_letter(n)].width = width
+        sheet.column_dimensions[column_letters(n)].width = width
     bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     for n, column in enumerate(table.columns, 1):
         cell = _text(sheet, 1, n, column.header, notes)
@@ -236,7 +227,7 @@ def _sheet(sheet: Worksheet, table: Table, lang: str, notes: list[str]) -> None:
                 _value(sheet, line, n, column.kind, value, lang)
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
-    sheet.auto_filter.ref = f"A1:{_column_letter(len(table.columns) - 1)}{len(table.rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{column_letters(len(table.columns) - 1)}{len(table.rows) + 1}"
 
 
 def _text(
@@ -244,7 +235,7 @@ def _text(
 ) -> SheetCell | MergedCell:
     """A text cell that holds `value` as text, never as a formula (see the module docstring)."""
     where = _("sheet '{sheet}', cell {cell}").format(
-        sheet=sheet.title, cell=f"{_column_letter(column - 1)}{row}"
+        sheet=sheet.title, cell=f"{column_letters(column - 1)}{row}"
     )
     value = _cleaned(value, where, notes)
     if len(value) > EXCEL_CELL_LIMIT:
