@@ -51,6 +51,11 @@ def run(*args: str):
     return runner.invoke(app, ["import", "awards", *args], env={"GITHUB_ACTIONS": ""})
 
 
+def import_list(bloc: Path, book: Path, award: str = "bang-khen-chu-tich-ubnd-tinh", *more: str):
+    """`thidua import awards 2025 BOOK` into `bloc`, for decision 45/QĐ-UBND and `award`."""
+    return run("2025", str(book), "--data", str(bloc), *DECISION, "--award", award, *more)
+
+
 def ledger(root: Path) -> list[str]:
     return (root / "2025" / "awards.csv").read_text(encoding="utf-8").splitlines()
 
@@ -58,8 +63,8 @@ def ledger(root: Path) -> list[str]:
 def test_a_decision_list_becomes_ledger_rows(bloc, tmp_path):
     before = ledger(bloc)
     book = workbook(tmp_path / "ds.xlsx", LIST)
-    award = ["--award", "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"]
-    result = run("2025", str(book), "--data", str(bloc), *DECISION, *award)
+    award = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
+    result = import_list(bloc, book, award)
     assert result.exit_code == 0, result.output
     assert "5 rows added" in result.output
     lines = ledger(bloc)
@@ -73,26 +78,18 @@ def test_a_decision_list_becomes_ledger_rows(bloc, tmp_path):
         f'so-xay-dung,bang-khen-chu-tich-ubnd-tinh,,Tống Văn Cường,individual,{tail}"Chuyên viên, Sở Xây dựng"',
     ]
     assert [f for f in findings_of(bloc) if f.severity == "error"] == []
-    again = run("2025", str(book), "--data", str(bloc), *DECISION, *award)
+    again = import_list(bloc, book, award)
     assert again.exit_code == 0
     assert "nothing to change" in again.output
     assert ledger(bloc) == lines
 
 
 def test_a_different_list_for_the_same_decision_is_refused(bloc, tmp_path):
-    award = ["--award", "bang-khen-chu-tich-ubnd-tinh"]
-    assert (
-        run(
-            "2025", str(workbook(tmp_path / "a.xlsx", LIST)), "--data", str(bloc), *DECISION, *award
-        ).exit_code
-        == 0
-    )
+    assert import_list(bloc, workbook(tmp_path / "a.xlsx", LIST)).exit_code == 0
     changed = [row[:] for row in LIST]
     changed[9][1] = "Trần Thị Bích"
     before = snapshot(bloc)
-    result = run(
-        "2025", str(workbook(tmp_path / "b.xlsx", changed)), "--data", str(bloc), *DECISION, *award
-    )
+    result = import_list(bloc, workbook(tmp_path / "b.xlsx", changed))
     assert result.exit_code == 1
     assert "already holds 5 rows of decision 45/QĐ-UBND" in result.output
     assert snapshot(bloc) == before
@@ -102,15 +99,7 @@ def test_a_row_that_names_no_member_is_refused_with_its_cell(bloc, tmp_path):
     rows = [row[:] for row in LIST]
     rows[8][3] = "Văn phòng Tỉnh ủy"
     before = snapshot(bloc)
-    result = run(
-        "2025",
-        str(workbook(tmp_path / "a.xlsx", rows)),
-        "--data",
-        str(bloc),
-        *DECISION,
-        "--award",
-        "bang-khen-chu-tich-ubnd-tinh",
-    )
+    result = import_list(bloc, workbook(tmp_path / "a.xlsx", rows))
     assert result.exit_code == 1
     assert (
         "Sheet!D9: cannot tell which member 'Nguyễn Văn An' belongs to: it names no member of the cluster"
@@ -122,15 +111,7 @@ def test_a_row_that_names_no_member_is_refused_with_its_cell(bloc, tmp_path):
 def test_a_row_that_names_two_members_is_refused(bloc, tmp_path):
     rows = [row[:] for row in LIST]
     rows[8][3] = "Sở Tài chính và Sở Xây dựng"
-    result = run(
-        "2025",
-        str(workbook(tmp_path / "a.xlsx", rows)),
-        "--data",
-        str(bloc),
-        *DECISION,
-        "--award",
-        "bang-khen-chu-tich-ubnd-tinh",
-    )
+    result = import_list(bloc, workbook(tmp_path / "a.xlsx", rows))
     assert result.exit_code == 1
     assert (
         "it names Sở Tài chính, Sở Xây dựng" in result.output
@@ -141,18 +122,9 @@ def test_a_row_that_names_two_members_is_refused(bloc, tmp_path):
 def test_a_members_own_list(bloc, tmp_path):
     rows = [["STT", "Họ và tên", "Chức vụ"], [1, "Lê Văn Cường", "Phó Giám đốc"]]
     book = workbook(tmp_path / "a.xlsx", rows)
-    args = [
-        "2025",
-        str(book),
-        "--data",
-        str(bloc),
-        *DECISION,
-        "--award",
-        "bang-khen-chu-tich-ubnd-tinh",
-    ]
-    refused = run(*args)
+    refused = import_list(bloc, book)
     assert refused.exit_code == 1 and "it names no member" in refused.output
-    result = run(*args, "--member", "Sở Xây dựng")
+    result = import_list(bloc, book, "bang-khen-chu-tich-ubnd-tinh", "--member", "Sở Xây dựng")
     assert result.exit_code == 0, result.output
     assert ledger(bloc)[-1].startswith(
         "so-xay-dung,bang-khen-chu-tich-ubnd-tinh,,Lê Văn Cường,individual,"
@@ -161,44 +133,20 @@ def test_a_members_own_list(bloc, tmp_path):
 
 def test_an_award_given_to_both_needs_to_know_which(bloc, tmp_path):
     rows = [["STT", "Tên", "Đơn vị"], [1, "Phòng Ngân sách", "Sở Tài chính"]]
-    result = run(
-        "2025",
-        str(workbook(tmp_path / "a.xlsx", rows)),
-        "--data",
-        str(bloc),
-        *DECISION,
-        "--award",
-        "bang-khen-chu-tich-ubnd-tinh",
-    )
+    result = import_list(bloc, workbook(tmp_path / "a.xlsx", rows))
     assert result.exit_code == 1
     assert "--kind collective or --kind individual" in result.output
 
 
 def test_an_unknown_award(bloc, tmp_path):
-    result = run(
-        "2025",
-        str(workbook(tmp_path / "a.xlsx", LIST)),
-        "--data",
-        str(bloc),
-        *DECISION,
-        "--award",
-        "Huân chương Lao động",
-    )
+    result = import_list(bloc, workbook(tmp_path / "a.xlsx", LIST), "Huân chương Lao động")
     assert result.exit_code == 1
     assert "--award 'Huân chương Lao động' is no award type of the cluster" in result.output
 
 
 def test_a_new_ledger_gets_the_canonical_header(bloc, tmp_path):
     (bloc / "2025" / "awards.csv").unlink()
-    result = run(
-        "2025",
-        str(workbook(tmp_path / "a.xlsx", LIST)),
-        "--data",
-        str(bloc),
-        *DECISION,
-        "--award",
-        "bang-khen-chu-tich-ubnd-tinh",
-    )
+    result = import_list(bloc, workbook(tmp_path / "a.xlsx", LIST))
     assert result.exit_code == 0, result.output
     assert (
         ledger(bloc)[0]
@@ -209,15 +157,7 @@ def test_a_new_ledger_gets_the_canonical_header(bloc, tmp_path):
 def test_a_ledger_with_crlf_and_fewer_columns_is_extended_in_place(bloc, tmp_path):
     path = bloc / "2025" / "awards.csv"
     path.write_bytes(b'member,award,count\r\nso-xay-dung,bang-khen-chu-tich-ubnd-tinh,"4"\r\n')
-    result = run(
-        "2025",
-        str(workbook(tmp_path / "a.xlsx", LIST)),
-        "--data",
-        str(bloc),
-        *DECISION,
-        "--award",
-        "bang-khen-chu-tich-ubnd-tinh",
-    )
+    result = import_list(bloc, workbook(tmp_path / "a.xlsx", LIST))
     assert result.exit_code == 0, result.output
     raw = path.read_bytes()
     assert raw.startswith(
