@@ -93,6 +93,11 @@ def run(*args: str):
     return runner.invoke(app, ["import", *args], env={"GITHUB_ACTIONS": ""})
 
 
+def import_figures(bloc: Path, book: Path, *more: str):
+    """`thidua import indicators 2025 BOOK --data BLOC MORE…`."""
+    return run("indicators", "2025", str(book), "--data", str(bloc), *more)
+
+
 def imported(root: Path) -> str:
     return (root / "2025" / "indicators.csv").read_text(encoding="utf-8")
 
@@ -108,7 +113,7 @@ def summary(root: Path) -> dict:
 
 def test_an_office_workbook_gives_the_same_report_as_hand_written_records(bloc, tmp_path):
     book = workbook(tmp_path / "so-lieu.xlsx", office_sheet())
-    result = run("indicators", "2025", str(book), "--data", str(bloc), "--decimal", ",")
+    result = import_figures(bloc, book, "--decimal", ",")
     assert result.exit_code == 0, result.output
     assert findings_of(bloc) == []
     from_sheet = summary(bloc)
@@ -119,9 +124,7 @@ def test_an_office_workbook_gives_the_same_report_as_hand_written_records(bloc, 
 
 def test_the_written_file_is_canonical(bloc, tmp_path):
     book = workbook(tmp_path / "so-lieu.xlsx", office_sheet())
-    assert (
-        run("indicators", "2025", str(book), "--data", str(bloc), "--decimal", ",").exit_code == 0
-    )
+    assert import_figures(bloc, book, "--decimal", ",").exit_code == 0
     lines = imported(bloc).splitlines()
     assert lines[0] == (
         "member,name,disbursement,exports_supported,exports_supported.plan,savings,savings.plan,"
@@ -135,10 +138,9 @@ def test_the_written_file_is_canonical(bloc, tmp_path):
 
 def test_importing_the_same_sheet_again_changes_nothing(bloc, tmp_path):
     book = workbook(tmp_path / "so-lieu.xlsx", office_sheet())
-    args = ("indicators", "2025", str(book), "--data", str(bloc), "--decimal", ",")
-    assert run(*args).exit_code == 0
+    assert import_figures(bloc, book, "--decimal", ",").exit_code == 0
     before = snapshot(bloc)
-    again = run(*args)
+    again = import_figures(bloc, book, "--decimal", ",")
     assert again.exit_code == 0
     assert "nothing to change" in again.output
     assert snapshot(bloc) == before
@@ -147,9 +149,7 @@ def test_importing_the_same_sheet_again_changes_nothing(bloc, tmp_path):
 def test_dry_run_shows_what_was_understood_and_writes_nothing(bloc, tmp_path):
     book = workbook(tmp_path / "so-lieu.xlsx", office_sheet())
     before = snapshot(bloc)
-    result = run(
-        "indicators", "2025", str(book), "--data", str(bloc), "--decimal", ",", "--dry-run"
-    )
+    result = import_figures(bloc, book, "--decimal", ",", "--dry-run")
     assert result.exit_code == 0, result.output
     assert snapshot(bloc) == before
     out = result.stdout
@@ -258,12 +258,12 @@ def excel_csv(rows: list[list], sep: str = ";") -> str:
 def test_every_encoding_excel_saves_imports_to_the_same_bytes(bloc, tmp_path, encode):
     reference = tmp_path / "reference.csv"
     reference.write_bytes(b"\xef\xbb\xbf" + excel_csv(office_sheet()).encode("utf-8"))
-    assert run("indicators", "2025", str(reference), "--data", str(bloc)).exit_code == 0
+    assert import_figures(bloc, reference).exit_code == 0
     expected = imported(bloc)
     (bloc / "2025" / "indicators.csv").unlink()
     sheet = tmp_path / "so-lieu.csv"
     sheet.write_bytes(encode(excel_csv(office_sheet())))
-    result = run("indicators", "2025", str(sheet), "--data", str(bloc))
+    result = import_figures(bloc, sheet)
     assert result.exit_code == 0, result.output
     assert imported(bloc) == expected
     assert findings_of(bloc) == []
@@ -273,7 +273,7 @@ def test_a_semicolon_csv_reads_thousands_dots_as_excel_wrote_them(bloc, tmp_path
     """Excel separates with ';' exactly where the decimal sign is ',': 7.200 is seven thousand."""
     sheet = tmp_path / "so-lieu.csv"
     sheet.write_bytes(to_cp1258(excel_csv(office_sheet())))
-    result = run("indicators", "2025", str(sheet), "--data", str(bloc))
+    result = import_figures(bloc, sheet)
     assert result.exit_code == 0, result.output
     assert "so-tai-chinh,Sở Tài chính,98.3,352.0,330,65,60,140,93.6,estimate,7200,7600" in imported(
         bloc
@@ -298,19 +298,14 @@ def test_indicators_down_the_rows_and_members_across(bloc, tmp_path):
     for i, header in enumerate(HEADERS[2:], start=2):
         rows.append([i - 1, header, "", *(r[i] for r in ROWS)])
     book = workbook(tmp_path / "ngang.xlsx", rows)
-    result = run(
-        "indicators", "2025", str(book), "--data", str(bloc), "--decimal", ",", "--dry-run"
-    )
+    result = import_figures(bloc, book, "--decimal", ",", "--dry-run")
     assert result.exit_code == 0, result.output
     assert "indicators down the rows" in result.stdout
-    assert (
-        run("indicators", "2025", str(book), "--data", str(bloc), "--decimal", ",").exit_code == 0
-    )
+    assert import_figures(bloc, book, "--decimal", ",").exit_code == 0
     expected = tmp_path / "expected"
     shutil.copytree(bloc, expected)
     (expected / "2025" / "indicators.csv").unlink()
-    assert run("indicators", "2025", str(workbook(tmp_path / "doc.xlsx", office_sheet())),
-               "--data", str(expected), "--decimal", ",").exit_code == 0  # fmt: skip
+    assert import_figures(expected, workbook(tmp_path / "doc.xlsx", office_sheet()), "--decimal", ",").exit_code == 0  # fmt: skip
     assert imported(bloc) == imported(expected)
 
 
@@ -323,7 +318,7 @@ def test_a_two_row_header_under_merged_cells(bloc, tmp_path):
     ws.append(["Sở Tài chính", 60, 65, 140])
     ws.append(["Sở Công Thương", 26, 27, 68])
     book.save(tmp_path / "hai-tang.xlsx")
-    result = run("indicators", "2025", str(tmp_path / "hai-tang.xlsx"), "--data", str(bloc))
+    result = import_figures(bloc, tmp_path / "hai-tang.xlsx")
     assert result.exit_code == 0, result.output
     # every member of the year has its row, the others' figures still to come
     assert imported(bloc).splitlines() == [
@@ -342,7 +337,7 @@ def test_one_members_sheet_merges_into_the_years_file(bloc, tmp_path):
         tmp_path / "xd.xlsx",
         [["Đơn vị", "Số công chức", "Ghi chú"], ["Sở Xây dựng", 162, "đã rà soát"]],
     )
-    result = run("indicators", "2025", str(book), "--data", str(bloc))
+    result = import_figures(bloc, book)
     assert result.exit_code == 0, result.output
     lines = imported(bloc).splitlines()
     old = HAND.splitlines()
@@ -365,7 +360,7 @@ def test_cells_already_right_keep_their_text(bloc, tmp_path):
             ["Sở Nông nghiệp và Môi trường", "94,5"],
         ],
     )
-    result = run("indicators", "2025", str(book), "--data", str(bloc))
+    result = import_figures(bloc, book)
     assert "nothing to change" in result.output
     assert imported(bloc) == text
 
@@ -429,18 +424,13 @@ def test_percent_cells_are_read_as_shown(bloc, tmp_path):
     ws.append(["Sở Tài chính", 0.983])
     ws["B2"].number_format = "0.0%"
     book.save(tmp_path / "pct.xlsx")
-    assert run("indicators", "2025", str(tmp_path / "pct.xlsx"), "--data", str(bloc)).exit_code == 0
+    assert import_figures(bloc, tmp_path / "pct.xlsx").exit_code == 0
     assert "so-tai-chinh,Sở Tài chính,98.3" in imported(bloc)
 
 
 def test_a_float_from_excel_is_its_shortest_decimal(bloc, tmp_path):
     rows = [["Đơn vị", "Tiết kiệm chi thường xuyên"], ["Sở Tài chính", 6.3], ["Sở Xây dựng", 1 / 3]]
-    assert (
-        run(
-            "indicators", "2025", str(workbook(tmp_path / "f.xlsx", rows)), "--data", str(bloc)
-        ).exit_code
-        == 0
-    )
+    assert import_figures(bloc, workbook(tmp_path / "f.xlsx", rows)).exit_code == 0
     lines = imported(bloc).splitlines()
     assert lines[1] == "so-tai-chinh,Sở Tài chính,6.3"
     assert lines[3] == "so-xay-dung,Sở Xây dựng,0.3333333333333333"
@@ -452,33 +442,24 @@ def test_a_float_from_excel_is_its_shortest_decimal(bloc, tmp_path):
 def test_map_saved_in_cluster_yaml_makes_next_years_import_one_command(bloc, tmp_path):
     rows = [["Đơn vị", "Biên chế có mặt"], ["Sở Tài chính", 140]]
     book = workbook(tmp_path / "m.xlsx", rows)
-    refused = run("indicators", "2025", str(book), "--data", str(bloc))
+    refused = import_figures(bloc, book)
     assert refused.exit_code == 1
     assert "'Số liệu 2025'!B1: the header 'Biên chế có mặt' cannot be placed" in refused.output
     assert '--map "Biên chế có mặt=COLUMN"' in refused.output
     before = (bloc / "cluster.yaml").read_text(encoding="utf-8")
-    result = run(
-        "indicators",
-        "2025",
-        str(book),
-        "--data",
-        str(bloc),
-        "--map",
-        "Biên chế có mặt=staff",
-        "--save-map",
-    )
+    result = import_figures(bloc, book, "--map", "Biên chế có mặt=staff", "--save-map")
     assert result.exit_code == 0, result.output
     after = (bloc / "cluster.yaml").read_text(encoding="utf-8")
     assert after.startswith(before)  # every line kept, comments included
     assert after.endswith("import_map:\n  Biên chế có mặt: staff\n")
     (bloc / "2025" / "indicators.csv").unlink()
-    assert run("indicators", "2025", str(book), "--data", str(bloc)).exit_code == 0
+    assert import_figures(bloc, book).exit_code == 0
     assert [f for f in findings_of(bloc) if f.severity == "error"] == []
 
 
 def test_a_map_to_no_column_is_refused(bloc, tmp_path):
     book = workbook(tmp_path / "m.xlsx", [["Đơn vị", "Số công chức"], ["Sở Tài chính", 140]])
-    result = run("indicators", "2025", str(book), "--data", str(bloc), "--map", "Số công chức=staf")
+    result = import_figures(bloc, book, "--map", "Số công chức=staf")
     assert result.exit_code == 1
     assert (
         "--map names 'staf', which is no column of indicators.csv (did you mean 'staff'?)"
@@ -491,7 +472,7 @@ def test_a_map_to_no_column_is_refused(bloc, tmp_path):
 
 def refused(bloc: Path, book: Path, *args: str) -> str:
     before = snapshot(bloc)
-    result = run("indicators", "2025", str(book), "--data", str(bloc), *args)
+    result = import_figures(bloc, book, *args)
     assert result.exit_code == 1, result.output
     assert snapshot(bloc) == before
     assert "Traceback" not in result.output
@@ -527,7 +508,7 @@ def test_ambiguous_member(tmp_path):
     (root / "cluster.yaml").write_text(text, encoding="utf-8")
     book = workbook(tmp_path / "a.xlsx", [["Đơn vị", "Số công chức"], ["Sở Tài chính", 140]])
     before = snapshot(root)
-    result = run("indicators", "2025", str(book), "--data", str(root))
+    result = import_figures(root, book)
     assert result.exit_code == 1
     assert (
         "'Số liệu 2025'!A2: 'Sở Tài chính' could be so-tai-chinh (Sở Tài chính), so-xay-dung (Sở Tài chính)"
@@ -549,9 +530,7 @@ def test_ambiguous_number_is_refused_until_decimal_settles_it(bloc, tmp_path):
         in out
     )
     assert "--decimal , or --decimal ." in out
-    assert (
-        run("indicators", "2025", str(book), "--data", str(bloc), "--decimal", ",").exit_code == 0
-    )
+    assert import_figures(bloc, book, "--decimal", ",").exit_code == 0
     assert "so-tai-chinh,Sở Tài chính,7200" in imported(bloc)
 
 
@@ -561,12 +540,7 @@ def test_a_cell_settles_its_column(bloc, tmp_path):
         ["Sở Tài chính", "1.234"],
         ["Sở Xây dựng", "1.234,5"],
     ]
-    assert (
-        run(
-            "indicators", "2025", str(workbook(tmp_path / "a.xlsx", rows)), "--data", str(bloc)
-        ).exit_code
-        == 0
-    )
+    assert import_figures(bloc, workbook(tmp_path / "a.xlsx", rows)).exit_code == 0
     assert "so-tai-chinh,Sở Tài chính,1234\n" in imported(bloc)
 
 
@@ -597,17 +571,7 @@ def test_two_sheets_and_no_sheet_option(bloc, tmp_path):
         "has 2 sheets with data ('Số liệu 2025', 'Năm trước'); say which one to import with --sheet NAME"
         in out
     )
-    result = run(
-        "indicators",
-        "2025",
-        str(book),
-        "--data",
-        str(bloc),
-        "--decimal",
-        ",",
-        "--sheet",
-        "Số liệu 2025",
-    )
+    result = import_figures(bloc, book, "--decimal", ",", "--sheet", "Số liệu 2025")
     assert result.exit_code == 0, result.output
 
 
@@ -776,9 +740,7 @@ def test_a_member_whose_name_starts_like_a_total_is_a_member(bloc, tmp_path):
         ["Công an tỉnh", 900],
         ["Cộng", 1040],
     ]
-    result = run(
-        "indicators", "2025", str(workbook(tmp_path / "a.xlsx", rows)), "--data", str(bloc)
-    )
+    result = import_figures(bloc, workbook(tmp_path / "a.xlsx", rows))
     assert result.exit_code == 0, result.output
     assert "cong-an,Công an tỉnh,900" in imported(bloc)
 
@@ -820,7 +782,7 @@ def test_the_documented_example_sheets_import(tmp_path):
         root = tmp_path / sheet.name
         shutil.copytree(BLOC, root)
         (root / "2025" / "indicators.csv").unlink()
-        result = run("indicators", "2025", str(sheet), "--data", str(root))
+        result = import_figures(root, sheet)
         assert result.exit_code == 0, result.output
         assert findings_of(root) == []
         texts.append(imported(root))
