@@ -347,19 +347,27 @@ def check_indicator_members(context: Context, year: YearRecords) -> Iterator[Fin
     table, rows = year.indicator_table, year.indicators
     if table is None or rows is None:
         return
+    yield from _one_row_per_member(context, year.year, table, rows, INDICATOR_ROW_MISSING)
+
+
+def _one_row_per_member(
+    context: Context, year: int, table: Table, rows: list[Row], missing: Code
+) -> Iterator[Finding]:
+    """A sheet with a row for each member of `year`: each row names a member active that year,
+    once; a member active that year without a row is `missing`."""
     seen: dict[str, int] = {}
     for row in rows:
         member_id = row.values.get("member")
         if member_id is None:
             continue
         pos = table.position(row, "member")
-        yield from member_problems(context.cluster, member_id, year.year, pos, "member")
+        yield from member_problems(context.cluster, member_id, year, pos, "member")
         if member_id in seen:
             yield INDICATOR_ROW_DUPLICATE.at(pos, id=member_id, first=seen[member_id])
         seen.setdefault(member_id, row.line)
-    for member in context.cluster.active(year.year):
+    for member in context.cluster.active(year):
         if member.id not in seen:
-            yield INDICATOR_ROW_MISSING.at(Position(table.file.rel), id=member.id, year=year.year)
+            yield missing.at(Position(table.file.rel), id=member.id, year=year)
 
 
 @year_check(INDICATOR_COLUMN_MISSING)
@@ -680,19 +688,7 @@ def check_pledge_items(context: Context, year: YearRecords) -> Iterator[Finding]
 def check_score_members(context: Context, year: YearRecords) -> Iterator[Finding]:
     """Each score sheet has one row for each member active that year, and none for another."""
     for sheet in year.scores.values():
-        seen: dict[str, int] = {}
-        for row in sheet.rows:
-            member_id = row.values.get("member")
-            if member_id is None:
-                continue
-            pos = sheet.table.position(row, "member")
-            yield from member_problems(context.cluster, member_id, year.year, pos, "member")
-            if member_id in seen:
-                yield INDICATOR_ROW_DUPLICATE.at(pos, id=member_id, first=seen[member_id])
-            seen.setdefault(member_id, row.line)
-        for member in context.cluster.active(year.year):
-            if member.id not in seen:
-                yield SCORE_MISSING.at(Position(sheet.file), id=member.id, year=year.year)
+        yield from _one_row_per_member(context, year.year, sheet.table, sheet.rows, SCORE_MISSING)
 
 
 @year_check(SCORE_OVER_MAX, SCORE_MISSING, SCORE_TOTAL)
